@@ -1,0 +1,1 @@
+"""Arrowhead: a self-hosted, interactive course on partnership selling."""

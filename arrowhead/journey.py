@@ -1,0 +1,134 @@
+"""The learner's journey: course progress, Continue, answering — domain rules applied to stored records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from arrowhead.content import Module
+from arrowhead.course import Course
+from arrowhead.quizzes import Quiz
+from arrowhead.scoring import Profile, build_profile, grade_answer, has_passed, quiz_score
+from arrowhead.store import learning
+from arrowhead.store.learning import Answer, Attempt, Finisher, Place
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    """How far one learner is through one module."""
+
+    module: Module
+    read: frozenset[str]
+    """Ids of the sections read (only sections the module still has)."""
+    quiz: Quiz | None
+    attempts: tuple[Attempt, ...]
+    """Finished attempts at the module's quiz, oldest first."""
+
+    @property
+    def best_score(self) -> int | None:
+        scores = [a.score for a in self.attempts if a.score is not None]
+        return max(scores) if scores else None
+
+    @property
+    def latest_score(self) -> int | None:
+        return self.attempts[-1].score if self.attempts else None
+
+    @property
+    def passed(self) -> bool:
+        return any(a.passed for a in self.attempts)
+
+    @property
+    def steps(self) -> int:
+        """Sections plus the quiz: the units a progress bar counts."""
+        return len(self.module.sections) + (1 if self.quiz else 0)
+
+    @property
+    def steps_done(self) -> int:
+        return len(self.read) + (1 if self.passed else 0)
+
+    @property
+    def fraction(self) -> float:
+        return self.steps_done / self.steps if self.steps else 0.0
+
+    @property
+    def done(self) -> bool:
+        return self.steps > 0 and self.steps_done == self.steps
+
+
+def course_progress(db: Database, course: Course, user_id: int) -> list[ModuleProgress]:
+    """Progress through every module, in course order."""
+    read = learning.sections_read(db, user_id)
+    finished = [a for a in learning.attempts_of(db, user_id) if a.finished_at is not None]
+    progress = []
+    for module in course.modules:
+        quiz = course.quiz_for(module.id)
+        section_ids = {s.id for s in module.sections}
+        progress.append(
+            ModuleProgress(
+                module=module,
+                read=frozenset(read.get(module.id, set()) & section_ids),
+                quiz=quiz,
+                attempts=tuple(a for a in finished if quiz and a.quiz_id == quiz.id),
+            )
+        )
+    return progress
+
+
+def overall_fraction(progress: list[ModuleProgress]) -> float:
+    """Share of all steps in the course done."""
+    steps = sum(p.steps for p in progress)
+    return sum(p.steps_done for p in progress) / steps if steps else 0.0
+
+
+def continue_place(db: Database, course: Course, user_id: int) -> Place | None:
+    """Where Continue leads: the last place seen if it still exists, else the first thing not done."""
+    place = learning.last_place(db, user_id)
+    if place is not None:
+        module = course.module(place.module_id)
+        if module and place.kind == "section" and module.section(place.item_id):
+            return place
+        if module and place.kind == "quiz" and course.quiz(place.item_id):
+            return place
+    for item in course_progress(db, course, user_id):
+        unread = [s for s in item.module.sections if s.id not in item.read]
+        if unread:
+            return Place("section", item.module.id, unread[0].id)
+        if item.quiz and not item.passed:
+            return Place("quiz", item.module.id, item.quiz.id)
+    return None
+
+
+def finisher(quiz: Quiz) -> Finisher:
+    """Closes an attempt once every scenario of the quiz has an answer."""
+
+    def finish(points: dict[str, int]) -> tuple[int, bool] | None:
+        if any(s.id not in points for s in quiz.scenarios):
+            return None
+        score = quiz_score(quiz, points)
+        return score, has_passed(quiz, score)
+
+    return finish
+
+
+def answer_scenario(
+    db: Database, attempt: Attempt, quiz: Quiz, scenario_id: str, option_id: str, now: datetime
+) -> Answer:
+    """Grade and store a choice; returns the stored answer (the first, if one was already given)."""
+    scenario = quiz.scenario(scenario_id)
+    if scenario is None:
+        raise LookupError("That scenario is not in this quiz.")
+    grade = grade_answer(scenario, option_id)
+    return learning.record_answer(db, attempt, scenario_id, grade, now, finisher(quiz))
+
+
+def resume_attempt(db: Database, user_id: int, quiz: Quiz, now: datetime) -> Attempt:
+    """The attempt to continue: the open one (closed first if it is in fact complete) or a new one."""
+    attempt = learning.start_attempt(db, user_id, quiz.id, now)
+    return learning.finish_attempt(db, attempt, finisher(quiz), now)
+
+
+def profile_of(db: Database, user_id: int) -> Profile:
+    """The learner's sales-style profile and behaviour strengths."""
+    return build_profile(learning.choices_of(db, user_id))

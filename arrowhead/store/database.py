@@ -1,0 +1,71 @@
+"""Opening the database: WAL, a busy timeout, migrations, write transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+# Every migration set, in the order they are applied. A feature that owns tables
+# registers its own set here so feature work never edits another's migrations.
+MIGRATION_SETS: list[Migrations] = []
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def iso(moment: datetime) -> str:
+    """A timestamp as stored: ISO 8601 in UTC, so text order is time order."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def open_database(path: Path | str) -> Database:
+    """A connection of our own to the database file: WAL, busy timeout, foreign keys on."""
+    # check_same_thread=False: Streamlit runs a session's reruns on different
+    # threads, one at a time; the connection is never shared between sessions.
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    db = Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    if not db.memory:
+        db.enable_wal()
+    return db
+
+
+def apply_migrations(db: Database) -> None:
+    """Bring the schema up to date; run once at start-up, not per session."""
+    # Importing the table modules registers their migration sets.
+    from arrowhead.store import schema  # noqa: F401
+
+    # One write transaction around all sets: two processes starting at once
+    # take turns, and the second finds nothing left to apply.
+    with immediate(db):
+        for migrations in MIGRATION_SETS:
+            migrations.apply(db)
+
+
+@contextmanager
+def immediate(db: Database) -> Iterator[Database]:
+    """A read-then-write transaction: BEGIN IMMEDIATE takes the write lock up front,
+    so two sessions cannot both read the old state and then both write."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+def prepare_database(path: Path | str) -> None:
+    """Create the file if needed and apply pending migrations."""
+    db = open_database(path)
+    try:
+        apply_migrations(db)
+    finally:
+        db.close()

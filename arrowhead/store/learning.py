@@ -1,0 +1,224 @@
+"""Sections read, attempts, answers and each learner's last place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from arrowhead.scoring import Choice, Grade
+from arrowhead.store.database import immediate, iso
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One go at a quiz."""
+
+    id: int
+    user_id: int
+    quiz_id: str
+    source: str
+    started_at: str
+    finished_at: str | None
+    score: int | None
+    passed: bool | None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One stored choice in an attempt."""
+
+    scenario_id: str
+    option_id: str
+    points: int
+    max_points: int
+    style: str
+    behaviour: str | None
+    answered_at: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a learner last was: a section of a module, or a module's quiz."""
+
+    kind: str
+    module_id: str
+    item_id: str
+
+
+def mark_section_read(db: Database, user_id: int, module_id: str, section_id: str, now: datetime) -> None:
+    """Record that a section was read; marking it again changes nothing."""
+    with immediate(db):
+        db.execute(
+            "INSERT OR IGNORE INTO section_reads (user_id, module_id, section_id, read_at) VALUES (?, ?, ?, ?)",
+            [user_id, module_id, section_id, iso(now)],
+        )
+
+
+def sections_read(db: Database, user_id: int) -> dict[str, set[str]]:
+    """The ids of the sections the user has read, by module id."""
+    read: dict[str, set[str]] = {}
+    for module_id, section_id in db.execute(
+        "SELECT module_id, section_id FROM section_reads WHERE user_id = ?", [user_id]
+    ):
+        read.setdefault(module_id, set()).add(section_id)
+    return read
+
+
+def save_place(db: Database, user_id: int, kind: str, module_id: str, item_id: str, now: datetime) -> None:
+    """Remember where the user is, for Continue."""
+    with immediate(db):
+        db.execute(
+            """INSERT INTO last_places (user_id, kind, module_id, item_id, updated_at) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (user_id) DO UPDATE SET kind = excluded.kind, module_id = excluded.module_id,
+               item_id = excluded.item_id, updated_at = excluded.updated_at""",
+            [user_id, kind, module_id, item_id, iso(now)],
+        )
+
+
+def last_place(db: Database, user_id: int) -> Place | None:
+    """Where the user last was, or None."""
+    row = db.execute(
+        "SELECT kind, module_id, item_id FROM last_places WHERE user_id = ?", [user_id]
+    ).fetchone()
+    return Place(*row) if row else None
+
+
+_ATTEMPT_COLUMNS = "id, user_id, quiz_id, source, started_at, finished_at, score, passed"
+
+
+def _attempt(row: tuple) -> Attempt:
+    return Attempt(*row[:7], passed=None if row[7] is None else bool(row[7]))
+
+
+def start_attempt(db: Database, user_id: int, quiz_id: str, now: datetime) -> Attempt:
+    """The user's unfinished attempt at the quiz, or a new one: a double click starts one, not two."""
+    with immediate(db):
+        row = db.execute(
+            f"""SELECT {_ATTEMPT_COLUMNS} FROM attempts
+                WHERE user_id = ? AND quiz_id = ? AND source = 'self' AND finished_at IS NULL
+                ORDER BY id DESC LIMIT 1""",
+            [user_id, quiz_id],
+        ).fetchone()
+        if row is None:
+            cursor = db.execute(
+                "INSERT INTO attempts (user_id, quiz_id, started_at) VALUES (?, ?, ?)",
+                [user_id, quiz_id, iso(now)],
+            )
+            row = db.execute(
+                f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", [cursor.lastrowid]
+            ).fetchone()
+    return _attempt(row)
+
+
+def open_attempt(db: Database, user_id: int, quiz_id: str) -> Attempt | None:
+    """The user's unfinished self-paced attempt at the quiz, if any."""
+    row = db.execute(
+        f"""SELECT {_ATTEMPT_COLUMNS} FROM attempts
+            WHERE user_id = ? AND quiz_id = ? AND source = 'self' AND finished_at IS NULL
+            ORDER BY id DESC LIMIT 1""",
+        [user_id, quiz_id],
+    ).fetchone()
+    return _attempt(row) if row else None
+
+
+def own_attempt(db: Database, attempt_id: int, user_id: int) -> Attempt | None:
+    """The attempt if it is the user's own; None for another person's or a missing id."""
+    row = db.execute(
+        f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ? AND user_id = ?", [attempt_id, user_id]
+    ).fetchone()
+    return _attempt(row) if row else None
+
+
+def attempts_of(db: Database, user_id: int, quiz_id: str | None = None) -> list[Attempt]:
+    """The user's attempts, oldest first, at one quiz or all."""
+    sql = f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE user_id = ?"
+    params: list = [user_id]
+    if quiz_id is not None:
+        sql += " AND quiz_id = ?"
+        params.append(quiz_id)
+    return [_attempt(row) for row in db.execute(sql + " ORDER BY started_at, id", params)]
+
+
+def answers_in(db: Database, attempt_id: int) -> list[Answer]:
+    """The answers given in an attempt, in the order given."""
+    return [
+        Answer(*row)
+        for row in db.execute(
+            """SELECT scenario_id, option_id, points, max_points, style, behaviour, answered_at
+               FROM answers WHERE attempt_id = ? ORDER BY id""",
+            [attempt_id],
+        )
+    ]
+
+
+Finisher = Callable[[dict[str, int]], tuple[int, bool] | None]
+"""Given the points per answered scenario, the (score, passed) if the attempt is complete."""
+
+
+def record_answer(
+    db: Database,
+    attempt: Attempt,
+    scenario_id: str,
+    grade: Grade,
+    now: datetime,
+    finish: Finisher,
+) -> Answer:
+    """Store a choice the moment it is made, and close the attempt if it was the last one.
+
+    The first choice for a scenario stands: a double click, a rerun or a second
+    tab gets the stored answer back instead of a second row.
+    """
+    with immediate(db):
+        still_open = db.execute(
+            "SELECT 1 FROM attempts WHERE id = ? AND user_id = ? AND finished_at IS NULL",
+            [attempt.id, attempt.user_id],
+        ).fetchone()
+        if still_open:
+            db.execute(
+                """INSERT OR IGNORE INTO answers (attempt_id, user_id, quiz_id, scenario_id, option_id,
+                   points, max_points, style, behaviour, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [attempt.id, attempt.user_id, attempt.quiz_id, scenario_id, grade.option_id,
+                 grade.points, grade.max_points, grade.style, grade.behaviour, iso(now)],
+            )
+            _close_if_complete(db, attempt.id, finish, now)
+        row = db.execute(
+            """SELECT scenario_id, option_id, points, max_points, style, behaviour, answered_at
+               FROM answers WHERE attempt_id = ? AND scenario_id = ?""",
+            [attempt.id, scenario_id],
+        ).fetchone()
+    if row is None:
+        raise LookupError("This attempt is already finished; start a new one to answer again.")
+    return Answer(*row)
+
+
+def finish_attempt(db: Database, attempt: Attempt, finish: Finisher, now: datetime) -> Attempt:
+    """Close an attempt whose answers are all in (after a crash between the last answer and closing)."""
+    with immediate(db):
+        _close_if_complete(db, attempt.id, finish, now)
+        row = db.execute(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", [attempt.id]).fetchone()
+    return _attempt(row)
+
+
+def _close_if_complete(db: Database, attempt_id: int, finish: Finisher, now: datetime) -> None:
+    points = dict(
+        db.execute("SELECT scenario_id, points FROM answers WHERE attempt_id = ?", [attempt_id]).fetchall()
+    )
+    result = finish(points)
+    if result is not None:
+        db.execute(
+            "UPDATE attempts SET finished_at = ?, score = ?, passed = ? WHERE id = ? AND finished_at IS NULL",
+            [iso(now), result[0], int(result[1]), attempt_id],
+        )
+
+
+def choices_of(db: Database, user_id: int) -> list[Choice]:
+    """Every choice the user has made, for the style profile."""
+    return [
+        Choice(points=row[0], max_points=row[1], style=row[2], behaviour=row[3])
+        for row in db.execute(
+            "SELECT points, max_points, style, behaviour FROM answers WHERE user_id = ?", [user_id]
+        )
+    ]

@@ -1,0 +1,1 @@
+"""Streamlit page scripts and the widgets and loaders they share."""

@@ -1,0 +1,27 @@
+"""For admins: what the course holds and every problem in its files."""
+
+import streamlit as st
+
+from arrowhead.ui import components
+
+components.require_role("admin")
+course = components.course()
+
+st.title("Course files")
+st.write(f"Serving {course.summary()}, from `{components.settings().content_root}`.")
+if course.problems:
+    st.error(
+        f"{len(course.problems)} problem(s) in the course files. Files with problems are left out; "
+        "every valid module is still served. Fix them and run `arrowhead check`."
+    )
+    # Plain text: messages quote author-edited files.
+    st.code("\n".join(str(p) for p in course.problems), language=None)
+else:
+    st.success("Every module and quiz file is valid.")
+
+for module in course.modules:
+    quiz = course.quiz_for(module.id)
+    st.text(
+        f"{module.path}: {len(module.sections)} sections"
+        + (f"; {quiz.path}: {len(quiz.scenarios)} scenarios, pass mark {quiz.pass_mark}%" if quiz else "; no quiz")
+    )

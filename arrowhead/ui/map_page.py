@@ -1,0 +1,52 @@
+"""The course map: every module in order, how far along each is, and Continue."""
+
+import streamlit as st
+
+from arrowhead import journey
+from arrowhead.ui import components
+
+user = components.require_viewer()
+db = components.database()
+course = components.course()
+progress = journey.course_progress(db, course, user.id)
+
+st.title("Partnership selling")
+if not course.modules:
+    st.info("The course has no modules yet. An admin can see why under Admin → Course files.")
+    st.stop()
+
+overall = journey.overall_fraction(progress)
+st.progress(overall, text=f"Course: {overall:.0%} done")
+
+place = journey.continue_place(db, course, user.id)
+if place is None:
+    st.success("You have read every section and passed every quiz. Well done.")
+else:
+    components.place_link(place, label="**Continue** where you left off")
+
+for item in progress:
+    module = item.module
+    with st.container(border=True):
+        st.subheader(f"{module.number}. {module.title}", anchor=False)
+        quiz_note = f"quiz of {len(item.quiz.scenarios)} scenarios" if item.quiz else "no quiz"
+        st.caption(f"About {module.minutes} minutes · {len(module.sections)} sections · {quiz_note}")
+        status = "Done" if item.done else f"{item.steps_done} of {item.steps} steps"
+        if item.best_score is not None:
+            status += f" · best score {item.best_score}%" + (" (passed)" if item.passed else "")
+        st.progress(item.fraction, text=status)
+        read_col, quiz_col = st.columns(2)
+        with read_col:
+            st.page_link(
+                components.MODULE_PAGE,
+                label="Read" if not item.read else "Read again",
+                icon="📖",
+                query_params={"module": module.id},
+            )
+        if item.quiz:
+            with quiz_col:
+                st.page_link(
+                    components.QUIZ_PAGE,
+                    label="Take the quiz" if not item.attempts else "Quiz and results",
+                    icon="🎯",
+                    query_params={"quiz": item.quiz.id},
+                )

@@ -1,0 +1,118 @@
+"""My progress: completion, scores per quiz and over time, and the sales-style profile."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from arrowhead import journey
+from arrowhead.scoring import BEHAVIOUR_NAMES, advice
+from arrowhead.store import learning
+from arrowhead.ui import components
+
+user = components.require_viewer()
+db = components.database()
+course = components.course()
+progress = journey.course_progress(db, course, user.id)
+profile = journey.profile_of(db, user.id)
+
+st.title("My progress")
+st.caption("Only you can see these figures.")
+
+overall = journey.overall_fraction(progress)
+done, passed = sum(p.done for p in progress), sum(p.passed for p in progress)
+col1, col2, col3 = st.columns(3)
+col1.metric("Course done", f"{overall:.0%}")
+col2.metric("Modules complete", f"{done} of {len(progress)}")
+col3.metric("Quizzes passed", f"{passed} of {sum(1 for p in progress if p.quiz)}")
+st.progress(overall)
+
+st.subheader("Next step", anchor=False)
+st.write(advice(profile))
+
+st.subheader("Quizzes", anchor=False)
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "Module": f"{p.module.number}. {p.module.title}",
+                "Sections read": f"{len(p.read)} of {len(p.module.sections)}",
+                "Attempts": len(p.attempts),
+                "Best": p.best_score,
+                "Latest": p.latest_score,
+                "Passed": "yes" if p.passed else "no",
+            }
+            for p in progress
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Best": st.column_config.NumberColumn(format="%d%%"),
+        "Latest": st.column_config.NumberColumn(format="%d%%"),
+    },
+)
+
+titles = {q.id: q.title for q in course.quizzes}
+finished = [a for a in learning.attempts_of(db, user.id) if a.finished_at and a.quiz_id in titles]
+st.subheader("Scores over attempts", anchor=False)
+if finished:
+    scores = pd.DataFrame(
+        [
+            {"Quiz": titles[a.quiz_id], "Finished": pd.Timestamp(a.finished_at), "Score": a.score}
+            for a in finished
+        ]
+    )
+    st.altair_chart(
+        alt.Chart(scores)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("Finished:T", title="Finished"),
+            y=alt.Y("Score:Q", title="Score (%)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("Quiz:N", legend=alt.Legend(orient="bottom", columns=1)),
+            tooltip=["Quiz", "Finished", "Score"],
+        ),
+        width="stretch",
+    )
+else:
+    st.caption("Finish a quiz to see your scores here.")
+
+st.subheader("Your selling style", anchor=False)
+if profile.answers:
+    st.caption(f"From your {profile.answers} choices so far: the share that were each style.")
+    styles = pd.DataFrame(
+        [{"Style": components.STYLE_NAMES[s], "Share": share} for s, share in profile.styles.items()]
+    )
+    st.altair_chart(
+        alt.Chart(styles)
+        .mark_bar()
+        .encode(
+            x=alt.X("Share:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("Style:N", sort=list(components.STYLE_NAMES.values()), title=None),
+            color=alt.Color("Style:N", legend=None),
+            tooltip=[alt.Tooltip("Share:Q", format=".0%")],
+        ),
+        width="stretch",
+    )
+    strengths = pd.DataFrame(
+        [
+            {"Behaviour": BEHAVIOUR_NAMES[b].capitalize(), "Strength": value}
+            for b, value in profile.behaviours.items()
+            if value is not None
+        ]
+    )
+    st.caption("Strength in each strategic-seller behaviour: your mean score on the scenarios that exercise it.")
+    if len(strengths):
+        st.altair_chart(
+            alt.Chart(strengths)
+            .mark_bar()
+            .encode(
+                x=alt.X("Strength:Q", title="Score (%)", scale=alt.Scale(domain=[0, 100])),
+                y=alt.Y("Behaviour:N", title=None),
+                tooltip=[alt.Tooltip("Strength:Q", format=".0f")],
+            ),
+            width="stretch",
+        )
+    else:
+        st.caption("None of your answers so far exercised one of the four behaviours.")
+else:
+    st.caption("Answer a scenario to see where your choices lean.")

@@ -1,0 +1,40 @@
+"""Arrowhead's entry point: who is signed in, which pages they get, then the page itself."""
+
+import streamlit as st
+
+from arrowhead.store.accounts import count_users
+from arrowhead.ui import components
+
+st.set_page_config(page_title="Arrowhead", page_icon="🏹", layout="centered")
+
+UI = "arrowhead/ui/"
+
+db = components.database()
+user = components.viewer()
+components.sync_cookie()
+
+if user is None:
+    if count_users(db) == 0:
+        pages = [st.Page(UI + "setup_page.py", title="Set up Arrowhead", icon="🛠️", default=True)]
+    else:
+        pages = [st.Page(UI + "signin_page.py", title="Sign in", icon="🔑", default=True)]
+    page = st.navigation(pages, position="hidden")
+else:
+    learning = [
+        st.Page(UI + "map_page.py", title="Course", icon="🧭", default=True),
+        st.Page(UI + "progress_page.py", title="My progress", icon="📈"),
+        st.Page(UI + "module_page.py", title="Module", icon="📖", visibility="hidden"),
+        st.Page(UI + "quiz_page.py", title="Quiz", icon="🎯", visibility="hidden"),
+        st.Page(UI + "review_page.py", title="Review an attempt", icon="🔍", visibility="hidden"),
+    ]
+    sections = {"Learn": learning}
+    if user.has_role("admin"):
+        sections["Admin"] = [st.Page(UI + "content_page.py", title="Course files", icon="🗂️")]
+    sections["Account"] = [st.Page(UI + "account_page.py", title="Account", icon="👤")]
+    page = st.navigation(sections)
+    with st.sidebar:
+        # Learner-entered text: shown with st.text, never as Markdown or HTML.
+        st.caption("Signed in as")
+        st.text(user.display_name)
+
+page.run()
