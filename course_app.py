@@ -5,7 +5,7 @@ import streamlit as st
 from arrowhead.store.accounts import count_users
 from arrowhead.ui import components
 
-st.set_page_config(page_title="Arrowhead", page_icon="🏹", layout="centered")
+st.set_page_config(page_title="Arrowhead", page_icon=":material/target:", layout="centered")
 
 UI = "arrowhead/ui/"
 
@@ -15,22 +15,42 @@ components.sync_cookie()
 
 if user is None:
     if count_users(db) == 0:
-        pages = [st.Page(UI + "setup_page.py", title="Set up Arrowhead", icon="🛠️", default=True)]
+        pages = [
+            st.Page(
+                UI + "setup_page.py",
+                title="Set up Arrowhead",
+                icon=":material/build:",
+                default=True,
+            )
+        ]
     else:
-        pages = [st.Page(UI + "signin_page.py", title="Sign in", icon="🔑", default=True)]
+        pages = [
+            st.Page(UI + "signin_page.py", title="Sign in", icon=":material/login:", default=True)
+        ]
     page = st.navigation(pages, position="hidden")
 else:
     learning = [
-        st.Page(UI + "map_page.py", title="Course", icon="🧭", default=True),
-        st.Page(UI + "progress_page.py", title="My progress", icon="📈"),
-        st.Page(UI + "module_page.py", title="Module", icon="📖", visibility="hidden"),
-        st.Page(UI + "quiz_page.py", title="Quiz", icon="🎯", visibility="hidden"),
-        st.Page(UI + "review_page.py", title="Review an attempt", icon="🔍", visibility="hidden"),
+        st.Page(UI + "map_page.py", title="Course", icon=":material/map:", default=True),
+        st.Page(UI + "progress_page.py", title="My progress", icon=":material/insights:"),
+        st.Page(
+            UI + "module_page.py", title="Module", icon=":material/menu_book:", visibility="hidden"
+        ),
+        st.Page(UI + "quiz_page.py", title="Quiz", icon=":material/quiz:", visibility="hidden"),
+        st.Page(
+            UI + "review_page.py",
+            title="Review an attempt",
+            icon=":material/rate_review:",
+            visibility="hidden",
+        ),
     ]
     sections = {"Learn": learning}
     if user.has_role("admin"):
-        sections["Admin"] = [st.Page(UI + "content_page.py", title="Course files", icon="🗂️")]
-    sections["Account"] = [st.Page(UI + "account_page.py", title="Account", icon="👤")]
+        sections["Admin"] = [
+            st.Page(UI + "content_page.py", title="Course files", icon=":material/folder_open:")
+        ]
+    sections["Account"] = [
+        st.Page(UI + "account_page.py", title="Account", icon=":material/person:")
+    ]
     page = st.navigation(sections)
     with st.sidebar:
         # Learner-entered text: shown with st.text, never as Markdown or HTML.

@@ -20,9 +20,7 @@ LOGIN_DAYS = 14
 MAX_FAILURES = 5
 LOCKOUT_MINUTES = 15
 SIGN_IN_FAILED = "That username and password do not match an account."
-LOCKED_OUT = (
-    f"Too many failed sign-ins for this username. Try again in {LOCKOUT_MINUTES} minutes."
-)
+LOCKED_OUT = f"Too many failed sign-ins for this username. Try again in {LOCKOUT_MINUTES} minutes."
 
 # argon2-cffi's defaults are argon2id with RFC 9106's low-memory profile.
 _hasher = PasswordHasher()

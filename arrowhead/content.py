@@ -149,12 +149,14 @@ def _check_front_matter(
             problems.append(Problem(name, line_of(key), f"'{key}' must be non-empty text"))
     minutes = meta.get("minutes")
     if "minutes" in meta and not (
-        isinstance(minutes, int)
-        and not isinstance(minutes, bool)
-        and 1 <= minutes <= MAX_MINUTES
+        isinstance(minutes, int) and not isinstance(minutes, bool) and 1 <= minutes <= MAX_MINUTES
     ):
         problems.append(
-            Problem(name, line_of("minutes"), f"'minutes' must be a whole number from 1 to {MAX_MINUTES}")
+            Problem(
+                name,
+                line_of("minutes"),
+                f"'minutes' must be a whole number from 1 to {MAX_MINUTES}",
+            )
         )
     objectives = meta.get("objectives")
     if "objectives" in meta and not (
@@ -163,14 +165,16 @@ def _check_front_matter(
         and all(isinstance(o, str) and o.strip() for o in objectives)
     ):
         problems.append(
-            Problem(name, line_of("objectives"), "'objectives' must be a list of at least one non-empty text")
+            Problem(
+                name,
+                line_of("objectives"),
+                "'objectives' must be a list of at least one non-empty text",
+            )
         )
     return problems
 
 
-def _split_sections(
-    body: list[str], offset: int, name: str
-) -> tuple[list[Section], list[Problem]]:
+def _split_sections(body: list[str], offset: int, name: str) -> tuple[list[Section], list[Problem]]:
     """Cut the body at every level-2 heading; offset is the body's 0-based first line."""
     tokens = _markdown.parse("\n".join(body))
     headings: list[tuple[int, str]] = []
@@ -179,11 +183,17 @@ def _split_sections(
             headings.append((token.map[0], tokens[index + 1].content.strip()))
     problems: list[Problem] = []
     if not headings:
-        return [], [Problem(name, offset + 1, "module has no sections: start each with a '## ' heading")]
+        return [], [
+            Problem(name, offset + 1, "module has no sections: start each with a '## ' heading")
+        ]
     stray = next((i for i in range(headings[0][0]) if body[i].strip()), None)
     if stray is not None:
         problems.append(
-            Problem(name, offset + stray + 1, "text before the first '## ' heading belongs to no section")
+            Problem(
+                name,
+                offset + stray + 1,
+                "text before the first '## ' heading belongs to no section",
+            )
         )
     sections: list[Section] = []
     seen: set[str] = set()

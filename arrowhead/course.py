@@ -97,7 +97,11 @@ def _unique_modules(modules: list[Module], problems: list[Problem]) -> list[Modu
     for module in modules:
         if module.id in kept:
             problems.append(
-                Problem(module.path, 1, f"duplicate module id '{module.id}' (also {kept[module.id].path})")
+                Problem(
+                    module.path,
+                    1,
+                    f"duplicate module id '{module.id}' (also {kept[module.id].path})",
+                )
             )
             continue
         kept[module.id] = module
@@ -115,7 +119,9 @@ def _linked_quizzes(
     kept: list[Quiz] = []
     for quiz in quizzes:
         lines = _lines(root / quiz.path)
-        module_line = next((i + 1 for i, l in enumerate(lines) if l.lstrip().startswith("module")), 1)
+        module_line = next(
+            (i + 1 for i, text in enumerate(lines) if text.lstrip().startswith("module")), 1
+        )
         if quiz.module_id not in module_ids:
             if quiz.module_id in module_files:
                 message = f"quiz names module '{quiz.module_id}', which has problems of its own"
@@ -125,15 +131,25 @@ def _linked_quizzes(
             continue
         if quiz.module_id in by_module:
             problems.append(
-                Problem(quiz.path, module_line, f"module '{quiz.module_id}' already has a quiz ({by_module[quiz.module_id].path})")
+                Problem(
+                    quiz.path,
+                    module_line,
+                    f"module '{quiz.module_id}' already has a quiz ({by_module[quiz.module_id].path})",
+                )
             )
             continue
         clash = [s.id for s in quiz.scenarios if s.id in scenario_home]
         if clash:
             for scenario_id in clash:
-                line = next((i + 1 for i, l in enumerate(lines) if f'"{scenario_id}"' in l), 1)
+                line = next(
+                    (i + 1 for i, text in enumerate(lines) if f'"{scenario_id}"' in text), 1
+                )
                 problems.append(
-                    Problem(quiz.path, line, f"duplicate scenario id '{scenario_id}' (also in {scenario_home[scenario_id]})")
+                    Problem(
+                        quiz.path,
+                        line,
+                        f"duplicate scenario id '{scenario_id}' (also in {scenario_home[scenario_id]})",
+                    )
                 )
             continue
         for scenario in quiz.scenarios:

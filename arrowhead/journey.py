@@ -60,7 +60,7 @@ class ModuleProgress:
 def course_progress(db: Database, course: Course, user_id: int) -> list[ModuleProgress]:
     """Progress through every module, in course order."""
     read = learning.sections_read(db, user_id)
-    finished = [a for a in learning.attempts_of(db, user_id) if a.finished_at is not None]
+    finished = finished_attempts(db, user_id)
     progress = []
     for module in course.modules:
         quiz = course.quiz_for(module.id)
@@ -74,6 +74,16 @@ def course_progress(db: Database, course: Course, user_id: int) -> list[ModulePr
             )
         )
     return progress
+
+
+def finished_attempts(db: Database, user_id: int) -> list[Attempt]:
+    """The learner's finished quiz attempts, oldest first."""
+    # Workshop answers count in the style profile, not as quiz attempts.
+    return [
+        a
+        for a in learning.attempts_of(db, user_id)
+        if a.finished_at is not None and a.source == "self"
+    ]
 
 
 def overall_fraction(progress: list[ModuleProgress]) -> float:

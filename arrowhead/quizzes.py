@@ -135,7 +135,9 @@ class _QuizChecker:
             return start, end
         return mine[option], mine[option + 1] if option + 1 < len(mine) else end
 
-    def line(self, scenario: int | None = None, option: int | None = None, key: str | None = None) -> int:
+    def line(
+        self, scenario: int | None = None, option: int | None = None, key: str | None = None
+    ) -> int:
         if scenario is None:
             first_table = self.scenario_lines[0] if self.scenario_lines else len(self.lines)
             return (find_key_line(self.lines, key, 0, first_table) if key else None) or 1
@@ -149,11 +151,15 @@ class _QuizChecker:
             self.report(self.line(key=key), f"unknown quiz field '{key}'")
         module_id = self.text(data, "module", self.line(key="module"))
         if module_id and not SLUG.match(module_id):
-            self.report(self.line(key="module"), f"'module' must be a module id (slug), not '{module_id}'")
+            self.report(
+                self.line(key="module"), f"'module' must be a module id (slug), not '{module_id}'"
+            )
         title = self.text(data, "title", self.line(key="title"))
         pass_mark = data.get("pass_mark")
         if "pass_mark" in data and not _whole(pass_mark, 0, 100):
-            self.report(self.line(key="pass_mark"), "'pass_mark' must be a whole number from 0 to 100")
+            self.report(
+                self.line(key="pass_mark"), "'pass_mark' must be a whole number from 0 to 100"
+            )
         raw = data.get("scenarios", [])
         if not isinstance(raw, list) or not raw:
             if "scenarios" in data:
@@ -192,7 +198,7 @@ class _QuizChecker:
     def scenario(self, data: dict[str, Any], index: int) -> Scenario | None:
         before = len(self.problems)
         raw_id = data.get("id")
-        label = f"scenario \"{raw_id}\"" if isinstance(raw_id, str) else f"scenario {index + 1}"
+        label = f'scenario "{raw_id}"' if isinstance(raw_id, str) else f"scenario {index + 1}"
         where = f"{label}: "
         line = self.line(index)
         for key in sorted({"id", "title", "situation", "question", "options"} - data.keys()):
@@ -201,20 +207,31 @@ class _QuizChecker:
             self.report(self.line(index, key=key), f"{label} has unknown field '{key}'")
         scenario_id = self.text(data, "id", self.line(index, key="id"), where)
         if scenario_id and not SLUG.match(scenario_id):
-            self.report(self.line(index, key="id"), f"{label}: id must be lower-case words joined by hyphens")
+            self.report(
+                self.line(index, key="id"),
+                f"{label}: id must be lower-case words joined by hyphens",
+            )
         title = self.text(data, "title", self.line(index, key="title"), where)
         situation = self.text(data, "situation", self.line(index, key="situation"), where)
         question = self.text(data, "question", self.line(index, key="question"), where)
         behaviour = self.behaviour(data, self.line(index, key="behaviour"), where)
         discussion = data.get("discussion", [])
-        if not (isinstance(discussion, list) and all(isinstance(d, str) and d.strip() for d in discussion)):
-            self.report(self.line(index, key="discussion"), f"{label}: 'discussion' must be a list of texts")
+        if not (
+            isinstance(discussion, list)
+            and all(isinstance(d, str) and d.strip() for d in discussion)
+        ):
+            self.report(
+                self.line(index, key="discussion"), f"{label}: 'discussion' must be a list of texts"
+            )
             discussion = []
         raw_options = data.get("options", [])
         if not isinstance(raw_options, list):
             raw_options = []
         if "options" in data and not MIN_OPTIONS <= len(raw_options) <= MAX_OPTIONS:
-            self.report(line, f"{label} has {len(raw_options)} options; it needs {MIN_OPTIONS} to {MAX_OPTIONS}")
+            self.report(
+                line,
+                f"{label} has {len(raw_options)} options; it needs {MIN_OPTIONS} to {MAX_OPTIONS}",
+            )
         options = []
         seen: set[str] = set()
         for option_index, item in enumerate(raw_options):
@@ -222,7 +239,10 @@ class _QuizChecker:
             if option is None:
                 continue
             if option.id in seen:
-                self.report(self.line(index, option_index, "id"), f"{label}: duplicate option id '{option.id}'")
+                self.report(
+                    self.line(index, option_index, "id"),
+                    f"{label}: duplicate option id '{option.id}'",
+                )
                 continue
             seen.add(option.id)
             options.append(option)
@@ -247,7 +267,9 @@ class _QuizChecker:
         if value is None:
             return None
         if value not in BEHAVIOURS:
-            self.report(line, f"{where}'behaviour' must be one of {', '.join(BEHAVIOURS)}; not '{value}'")
+            self.report(
+                line, f"{where}'behaviour' must be one of {', '.join(BEHAVIOURS)}; not '{value}'"
+            )
             return None
         return str(value)
 
@@ -265,15 +287,24 @@ class _QuizChecker:
             self.report(self.line(scenario, index, key), f"{where}unknown field '{key}'")
         option_id = self.text(data, "id", self.line(scenario, index, "id"), where)
         if option_id and not SLUG.match(option_id):
-            self.report(self.line(scenario, index, "id"), f"{where}id must be lower-case words joined by hyphens")
+            self.report(
+                self.line(scenario, index, "id"),
+                f"{where}id must be lower-case words joined by hyphens",
+            )
         text = self.text(data, "text", self.line(scenario, index, "text"), where)
         feedback = self.text(data, "feedback", self.line(scenario, index, "feedback"), where)
         points = data.get("points")
         if "points" in data and not _whole(points, 0, MAX_POINTS):
-            self.report(self.line(scenario, index, "points"), f"{where}'points' must be a whole number from 0 to {MAX_POINTS}")
+            self.report(
+                self.line(scenario, index, "points"),
+                f"{where}'points' must be a whole number from 0 to {MAX_POINTS}",
+            )
         style = data.get("style")
         if "style" in data and style not in STYLES:
-            self.report(self.line(scenario, index, "style"), f"{where}'style' must be one of {', '.join(STYLES)}; not '{style}'")
+            self.report(
+                self.line(scenario, index, "style"),
+                f"{where}'style' must be one of {', '.join(STYLES)}; not '{style}'",
+            )
         behaviour = self.behaviour(data, self.line(scenario, index, "behaviour"), where)
         if len(self.problems) > before:
             return None

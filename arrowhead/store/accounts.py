@@ -39,7 +39,9 @@ def _user(db: Database, where: str, params: list) -> User | None:
     if row is None:
         return None
     roles = {r[0] for r in db.execute("SELECT role FROM user_roles WHERE user_id = ?", [row[0]])}
-    return User(id=row[0], username=row[1], display_name=row[2], roles=frozenset(roles), active=bool(row[3]))
+    return User(
+        id=row[0], username=row[1], display_name=row[2], roles=frozenset(roles), active=bool(row[3])
+    )
 
 
 def get_user(db: Database, user_id: int) -> User | None:
@@ -53,7 +55,12 @@ def find_user(db: Database, username: str) -> User | None:
 
 
 def _insert_user(
-    db: Database, username: str, display_name: str, password: str, roles: tuple[str, ...], now: datetime
+    db: Database,
+    username: str,
+    display_name: str,
+    password: str,
+    roles: tuple[str, ...],
+    now: datetime,
 ) -> int:
     username = clean_username(username)
     display_name = clean_display_name(display_name)
@@ -91,7 +98,9 @@ def create_user(
     return user
 
 
-def create_first_admin(db: Database, username: str, display_name: str, password: str, now: datetime) -> User:
+def create_first_admin(
+    db: Database, username: str, display_name: str, password: str, now: datetime
+) -> User:
     """Create the first account, an admin; refused once any account exists."""
     with immediate(db):
         # Checked inside the write transaction: two browsers racing for the

@@ -48,7 +48,9 @@ class Place:
     item_id: str
 
 
-def mark_section_read(db: Database, user_id: int, module_id: str, section_id: str, now: datetime) -> None:
+def mark_section_read(
+    db: Database, user_id: int, module_id: str, section_id: str, now: datetime
+) -> None:
     """Record that a section was read; marking it again changes nothing."""
     with immediate(db):
         db.execute(
@@ -67,7 +69,9 @@ def sections_read(db: Database, user_id: int) -> dict[str, set[str]]:
     return read
 
 
-def save_place(db: Database, user_id: int, kind: str, module_id: str, item_id: str, now: datetime) -> None:
+def save_place(
+    db: Database, user_id: int, kind: str, module_id: str, item_id: str, now: datetime
+) -> None:
     """Remember where the user is, for Continue."""
     with immediate(db):
         db.execute(
@@ -127,7 +131,8 @@ def open_attempt(db: Database, user_id: int, quiz_id: str) -> Attempt | None:
 def own_attempt(db: Database, attempt_id: int, user_id: int) -> Attempt | None:
     """The attempt if it is the user's own; None for another person's or a missing id."""
     row = db.execute(
-        f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ? AND user_id = ?", [attempt_id, user_id]
+        f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ? AND user_id = ?",
+        [attempt_id, user_id],
     ).fetchone()
     return _attempt(row) if row else None
 
@@ -180,8 +185,18 @@ def record_answer(
             db.execute(
                 """INSERT OR IGNORE INTO answers (attempt_id, user_id, quiz_id, scenario_id, option_id,
                    points, max_points, style, behaviour, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [attempt.id, attempt.user_id, attempt.quiz_id, scenario_id, grade.option_id,
-                 grade.points, grade.max_points, grade.style, grade.behaviour, iso(now)],
+                [
+                    attempt.id,
+                    attempt.user_id,
+                    attempt.quiz_id,
+                    scenario_id,
+                    grade.option_id,
+                    grade.points,
+                    grade.max_points,
+                    grade.style,
+                    grade.behaviour,
+                    iso(now),
+                ],
             )
             _close_if_complete(db, attempt.id, finish, now)
         row = db.execute(
@@ -198,13 +213,17 @@ def finish_attempt(db: Database, attempt: Attempt, finish: Finisher, now: dateti
     """Close an attempt whose answers are all in (after a crash between the last answer and closing)."""
     with immediate(db):
         _close_if_complete(db, attempt.id, finish, now)
-        row = db.execute(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", [attempt.id]).fetchone()
+        row = db.execute(
+            f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", [attempt.id]
+        ).fetchone()
     return _attempt(row)
 
 
 def _close_if_complete(db: Database, attempt_id: int, finish: Finisher, now: datetime) -> None:
     points = dict(
-        db.execute("SELECT scenario_id, points FROM answers WHERE attempt_id = ?", [attempt_id]).fetchall()
+        db.execute(
+            "SELECT scenario_id, points FROM answers WHERE attempt_id = ?", [attempt_id]
+        ).fetchall()
     )
     result = finish(points)
     if result is not None:

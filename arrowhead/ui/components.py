@@ -12,11 +12,11 @@ from sqlite_utils import Database
 
 from arrowhead.accounts import LOGIN_DAYS, User
 from arrowhead.course import Course, content_fingerprint, load_course
+from arrowhead.quizzes import MAX_POINTS, Option, Scenario
+from arrowhead.scoring import BEHAVIOUR_NAMES
 from arrowhead.settings import Settings, settings_from
 from arrowhead.store import accounts, learning
 from arrowhead.store.database import open_database, prepare_database
-from arrowhead.quizzes import MAX_POINTS, Option, Scenario
-from arrowhead.scoring import BEHAVIOUR_NAMES
 from arrowhead.store.learning import Place
 
 LOGIN_COOKIE = "arrowhead_login"
@@ -71,7 +71,16 @@ def course() -> Course:
 def _connection_key() -> str | None:
     # Each browser connection opens its own websocket with a fresh key; a login
     # held in session state is only honoured on the connection that made it.
-    return st.context.headers.get("Sec-Websocket-Key")
+    return _text(st.context.headers.get("Sec-Websocket-Key"))
+
+
+def _cookie() -> str | None:
+    return _text(st.context.cookies.get(LOGIN_COOKIE))
+
+
+def _text(value: object) -> str | None:
+    # Outside a real browser connection (AppTest) these lookups give no strings.
+    return value if isinstance(value, str) and value else None
 
 
 def viewer() -> User | None:
@@ -87,7 +96,7 @@ def viewer() -> User | None:
     if held and held[1] == _connection_key():
         token = held[0]
     else:
-        token = st.context.cookies.get(LOGIN_COOKIE)
+        token = _cookie()
     if not token:
         return None
     user = accounts.user_for_login(db, token, now())
@@ -101,7 +110,7 @@ def login_token() -> str | None:
     held = st.session_state.get(_LOGIN_KEY)
     if held and held[1] == _connection_key():
         return held[0]
-    return st.context.cookies.get(LOGIN_COOKIE)
+    return _cookie()
 
 
 def begin_login(user: User) -> None:
@@ -170,12 +179,14 @@ MAP_PAGE = "arrowhead/ui/map_page.py"
 def place_link(place: Place, label: str, key: str | None = None) -> None:
     """A link to a section of a module, or to a module's quiz."""
     if place.kind == "quiz":
-        st.page_link(QUIZ_PAGE, label=label, icon="🎯", query_params={"quiz": place.item_id})
+        st.page_link(
+            QUIZ_PAGE, label=label, icon=":material/quiz:", query_params={"quiz": place.item_id}
+        )
     else:
         st.page_link(
             MODULE_PAGE,
             label=label,
-            icon="📖",
+            icon=":material/menu_book:",
             query_params={"module": place.module_id, "section": place.item_id},
         )
 
@@ -183,7 +194,7 @@ def place_link(place: Place, label: str, key: str | None = None) -> None:
 def back_to_course(message: str) -> None:
     """Stop the page with a plain message and a way back, for a link that leads nowhere."""
     st.error(message)
-    st.page_link(MAP_PAGE, label="Back to the course", icon="🧭")
+    st.page_link(MAP_PAGE, label="Back to the course", icon=":material/map:")
     st.stop()
 
 
@@ -199,7 +210,11 @@ def note_place(user: User, place: Place) -> None:
         st.session_state["_arrowhead_place"] = place
 
 
-STYLE_NAMES = {"transactional": "Transactional", "traditional": "Traditional", "partnership": "Partnership"}
+STYLE_NAMES = {
+    "transactional": "Transactional",
+    "traditional": "Traditional",
+    "partnership": "Partnership",
+}
 
 
 def option_feedback(scenario: Scenario, option_id: str, points: int) -> None:
@@ -207,9 +222,13 @@ def option_feedback(scenario: Scenario, option_id: str, points: int) -> None:
     option = scenario.option(option_id)
     best = scenario.best
     if option is None:
-        st.info(f"The option chosen is no longer in this scenario. It earned {points} of {MAX_POINTS} points.")
+        st.info(
+            f"The option chosen is no longer in this scenario. It earned {points} of {MAX_POINTS} points."
+        )
     else:
-        heading = f"**{scenario.letter(option.id)}. {option.text}** — {points} of {MAX_POINTS} points"
+        heading = (
+            f"**{scenario.letter(option.id)}. {option.text}** — {points} of {MAX_POINTS} points"
+        )
         if option.id == best.id:
             st.success(heading + " · the partnership move")
         elif points > 0:

@@ -23,5 +23,9 @@ for module in course.modules:
     quiz = course.quiz_for(module.id)
     st.text(
         f"{module.path}: {len(module.sections)} sections"
-        + (f"; {quiz.path}: {len(quiz.scenarios)} scenarios, pass mark {quiz.pass_mark}%" if quiz else "; no quiz")
+        + (
+            f"; {quiz.path}: {len(quiz.scenarios)} scenarios, pass mark {quiz.pass_mark}%"
+            if quiz
+            else "; no quiz"
+        )
     )

@@ -29,7 +29,9 @@ for item in progress:
     with st.container(border=True):
         st.subheader(f"{module.number}. {module.title}", anchor=False)
         quiz_note = f"quiz of {len(item.quiz.scenarios)} scenarios" if item.quiz else "no quiz"
-        st.caption(f"About {module.minutes} minutes · {len(module.sections)} sections · {quiz_note}")
+        st.caption(
+            f"About {module.minutes} minutes · {len(module.sections)} sections · {quiz_note}"
+        )
         status = "Done" if item.done else f"{item.steps_done} of {item.steps} steps"
         if item.best_score is not None:
             status += f" · best score {item.best_score}%" + (" (passed)" if item.passed else "")
@@ -39,7 +41,7 @@ for item in progress:
             st.page_link(
                 components.MODULE_PAGE,
                 label="Read" if not item.read else "Read again",
-                icon="📖",
+                icon=":material/menu_book:",
                 query_params={"module": module.id},
             )
         if item.quiz:
@@ -47,6 +49,6 @@ for item in progress:
                 st.page_link(
                     components.QUIZ_PAGE,
                     label="Take the quiz" if not item.attempts else "Quiz and results",
-                    icon="🎯",
+                    icon=":material/quiz:",
                     query_params={"quiz": item.quiz.id},
                 )

@@ -58,12 +58,19 @@ if at_summary:
         go(section=sections[-1].id)
     if quiz:
         with forward:
-            st.page_link(components.QUIZ_PAGE, label="Take the quiz", icon="🎯", query_params={"quiz": quiz.id})
+            st.page_link(
+                components.QUIZ_PAGE,
+                label="Take the quiz",
+                icon=":material/quiz:",
+                query_params={"quiz": quiz.id},
+            )
 else:
     section = sections[index]
     components.note_place(user, Place("section", module.id, section.id))
     st.header(section.title, anchor=False)
-    st.caption(f"Section {index + 1} of {len(sections)}" + (" · read" if section.id in read else ""))
+    st.caption(
+        f"Section {index + 1} of {len(sections)}" + (" · read" if section.id in read else "")
+    )
     st.markdown(section.body)
     back, forward = st.columns(2)
     if index > 0 and back.button("← Previous", key="module_prev"):

@@ -6,7 +6,6 @@ import streamlit as st
 
 from arrowhead import journey
 from arrowhead.scoring import BEHAVIOUR_NAMES, advice
-from arrowhead.store import learning
 from arrowhead.ui import components
 
 user = components.require_viewer()
@@ -53,7 +52,7 @@ st.dataframe(
 )
 
 titles = {q.id: q.title for q in course.quizzes}
-finished = [a for a in learning.attempts_of(db, user.id) if a.finished_at and a.quiz_id in titles]
+finished = [a for a in journey.finished_attempts(db, user.id) if a.quiz_id in titles]
 st.subheader("Scores over attempts", anchor=False)
 if finished:
     scores = pd.DataFrame(
@@ -80,7 +79,10 @@ st.subheader("Your selling style", anchor=False)
 if profile.answers:
     st.caption(f"From your {profile.answers} choices so far: the share that were each style.")
     styles = pd.DataFrame(
-        [{"Style": components.STYLE_NAMES[s], "Share": share} for s, share in profile.styles.items()]
+        [
+            {"Style": components.STYLE_NAMES[s], "Share": share}
+            for s, share in profile.styles.items()
+        ]
     )
     st.altair_chart(
         alt.Chart(styles)
@@ -100,7 +102,9 @@ if profile.answers:
             if value is not None
         ]
     )
-    st.caption("Strength in each strategic-seller behaviour: your mean score on the scenarios that exercise it.")
+    st.caption(
+        "Strength in each strategic-seller behaviour: your mean score on the scenarios that exercise it."
+    )
     if len(strengths):
         st.altair_chart(
             alt.Chart(strengths)

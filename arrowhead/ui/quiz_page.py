@@ -41,9 +41,13 @@ if (attempt is None or attempt.finished_at) and not shown:
     if finished:
         latest = finished[-1]
         verdict = "passed" if latest.passed else f"not passed yet (pass mark {quiz.pass_mark}%)"
-        (st.success if latest.passed else st.warning)(f"Your latest score: {latest.score}% — {verdict}.")
+        (st.success if latest.passed else st.warning)(
+            f"Your latest score: {latest.score}% — {verdict}."
+        )
         st.page_link(
-            components.REVIEW_PAGE, label="Review that attempt", icon="🔍",
+            components.REVIEW_PAGE,
+            label="Review that attempt",
+            icon=":material/rate_review:",
             query_params={"attempt": str(latest.id)},
         )
     label = "Start the quiz" if not finished else "Retake the quiz"
@@ -65,7 +69,10 @@ if shown:
         st.rerun()
     assert scenario is not None and answer is not None
     chosen = scenario.option(answer.option_id)
-    st.progress(len(answered_ids) / len(quiz.scenarios), text=f"{len(answered_ids)} of {len(quiz.scenarios)} answered")
+    st.progress(
+        len(answered_ids) / len(quiz.scenarios),
+        text=f"{len(answered_ids)} of {len(quiz.scenarios)} answered",
+    )
     st.subheader(scenario.title, anchor=False)
     components.option_feedback(scenario, answer.option_id, answer.points)
     done = learning.own_attempt(db, attempt_id, user.id)
@@ -78,14 +85,18 @@ if shown:
 scenario = next_scenario(quiz, answers)
 assert attempt is not None and scenario is not None
 position = len(answered_ids) + 1
-st.progress(len(answered_ids) / len(quiz.scenarios), text=f"Scenario {position} of {len(quiz.scenarios)}")
+st.progress(
+    len(answered_ids) / len(quiz.scenarios), text=f"Scenario {position} of {len(quiz.scenarios)}"
+)
 st.subheader(scenario.title, anchor=False)
 st.markdown(scenario.situation)
 with st.form(f"quiz_form_{attempt.id}_{scenario.id}"):
     choice = st.radio(
         scenario.question,
         options=[o.id for o in scenario.options],
-        format_func=lambda option_id: f"{scenario.letter(option_id)}. {scenario.option(option_id).text}",
+        format_func=lambda option_id: (
+            f"{scenario.letter(option_id)}. {scenario.option(option_id).text}"
+        ),
         index=None,
         key=f"quiz_choice_{attempt.id}_{scenario.id}",
     )

@@ -28,7 +28,12 @@ if attempt.finished_at:
     st.write(f"This attempt was {verdict}.")
 else:
     st.info("This attempt is still in progress.")
-    st.page_link(components.QUIZ_PAGE, label="Carry on with it", icon="🎯", query_params={"quiz": quiz.id})
+    st.page_link(
+        components.QUIZ_PAGE,
+        label="Carry on with it",
+        icon=":material/quiz:",
+        query_params={"quiz": quiz.id},
+    )
 
 answers = {a.scenario_id: a for a in learning.answers_in(db, attempt.id)}
 for number, scenario in enumerate(quiz.scenarios, start=1):
@@ -43,4 +48,9 @@ for number, scenario in enumerate(quiz.scenarios, start=1):
         else:
             components.option_feedback(scenario, answer.option_id, answer.points)
 
-st.page_link(components.QUIZ_PAGE, label="Back to the quiz", icon="🎯", query_params={"quiz": quiz.id})
+st.page_link(
+    components.QUIZ_PAGE,
+    label="Back to the quiz",
+    icon=":material/quiz:",
+    query_params={"quiz": quiz.id},
+)

@@ -15,7 +15,9 @@ st.write(
 with st.form("setup_form"):
     display_name = st.text_input("Your name, as colleagues should see it", key="setup_display_name")
     username = st.text_input("Username", key="setup_username")
-    password = st.text_input("Password (at least 8 characters)", type="password", key="setup_password")
+    password = st.text_input(
+        "Password (at least 8 characters)", type="password", key="setup_password"
+    )
     confirm = st.text_input("Password again", type="password", key="setup_confirm")
     submitted = st.form_submit_button("Create the admin account", type="primary")
 
@@ -25,7 +27,9 @@ if submitted:
     else:
         db = components.database()
         try:
-            user = accounts.create_first_admin(db, username, display_name, password, components.now())
+            user = accounts.create_first_admin(
+                db, username, display_name, password, components.now()
+            )
         except AccountError as err:
             st.error(str(err))
         else:

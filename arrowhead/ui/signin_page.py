@@ -6,7 +6,7 @@ from arrowhead.accounts import MIN_PASSWORD, AccountError
 from arrowhead.store import accounts
 from arrowhead.ui import components
 
-st.title("🏹 Arrowhead")
+st.title("Arrowhead")
 st.caption("A course on partnership selling: the styles, the organisation, the behaviours.")
 
 sign_in_tab, sign_up_tab = st.tabs(["Sign in", "Create an account"])
@@ -27,7 +27,9 @@ with sign_in_tab:
 
 with sign_up_tab:
     with st.form("signup_form"):
-        display_name = st.text_input("Your name, as colleagues should see it", key="signup_display_name")
+        display_name = st.text_input(
+            "Your name, as colleagues should see it", key="signup_display_name"
+        )
         new_username = st.text_input("Username", key="signup_username")
         new_password = st.text_input(
             f"Password (at least {MIN_PASSWORD} characters)", type="password", key="signup_password"
@@ -40,7 +42,9 @@ with sign_up_tab:
         else:
             db = components.database()
             try:
-                user = accounts.create_user(db, new_username, display_name, new_password, components.now())
+                user = accounts.create_user(
+                    db, new_username, display_name, new_password, components.now()
+                )
             except AccountError as err:
                 st.error(str(err))
             else:
