@@ -31,30 +31,55 @@ if user is None:
 else:
     learning = [
         st.Page(UI + "map_page.py", title="Course", icon=":material/map:", default=True),
-        st.Page(UI + "progress_page.py", title="My progress", icon=":material/insights:"),
         st.Page(
-            UI + "module_page.py", title="Module", icon=":material/menu_book:", visibility="hidden"
+            UI + "progress_page.py",
+            title="My progress",
+            icon=":material/insights:",
+            url_path="progress",
         ),
-        st.Page(UI + "quiz_page.py", title="Quiz", icon=":material/quiz:", visibility="hidden"),
+        st.Page(
+            UI + "module_page.py",
+            title="Module",
+            icon=":material/menu_book:",
+            url_path="module",
+            visibility="hidden",
+        ),
+        st.Page(
+            UI + "quiz_page.py",
+            title="Quiz",
+            icon=":material/quiz:",
+            url_path="quiz",
+            visibility="hidden",
+        ),
         st.Page(
             UI + "review_page.py",
             title="Review an attempt",
             icon=":material/rate_review:",
+            url_path="review",
             visibility="hidden",
         ),
     ]
     sections = {"Learn": learning}
     if user.has_role("admin"):
         sections["Admin"] = [
-            st.Page(UI + "content_page.py", title="Course files", icon=":material/folder_open:")
+            st.Page(
+                UI + "content_page.py",
+                title="Course files",
+                icon=":material/folder_open:",
+                url_path="course-files",
+            )
         ]
     sections["Account"] = [
-        st.Page(UI + "account_page.py", title="Account", icon=":material/person:")
+        st.Page(
+            UI + "account_page.py", title="Account", icon=":material/person:", url_path="account"
+        )
     ]
     page = st.navigation(sections)
     with st.sidebar:
         # Learner-entered text: shown with st.text, never as Markdown or HTML.
         st.caption("Signed in as")
         st.text(user.display_name)
+        if user.has_role("admin") and components.course().problems:
+            st.warning("Some course files have problems; see Admin → Course files.")
 
 page.run()

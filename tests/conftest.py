@@ -81,15 +81,20 @@ def app_env(
     return db
 
 
+def hold_login(at: AppTest, db: Database, user: User) -> None:
+    """Sign the AppTest session in as user."""
+    token = accounts.start_login(db, user.id, datetime.now(UTC))
+    # AppTest sends no cookies or headers: hold the login the way a fresh sign-in does.
+    at.session_state["_arrowhead_login"] = (token, None)
+
+
 def app_for(
     db: Database, user: User | None = None, page: str | None = None, **query: str
 ) -> AppTest:
     """An AppTest session of the whole app, signed in as user, opened at page with query params."""
     at = AppTest.from_file(str(ROOT / "course_app.py"), default_timeout=30)
     if user is not None:
-        token = accounts.start_login(db, user.id, datetime.now(UTC))
-        # AppTest sends no cookies or headers: hold the login the way a fresh sign-in does.
-        at.session_state["_arrowhead_login"] = (token, None)
+        hold_login(at, db, user)
     for key, value in query.items():
         at.query_params[key] = value
     at.run()

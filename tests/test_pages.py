@@ -1,0 +1,253 @@
+"""Each learner page through AppTest: what it shows, what it stores, and how it meets bad input."""
+
+import pytest
+from conftest import NOW, ROOT, app_for, hold_login, make_user, texts
+from streamlit.testing.v1 import AppTest
+
+from arrowhead.store import accounts, learning
+
+MODULE = "arrowhead/ui/module_page.py"
+QUIZ = "arrowhead/ui/quiz_page.py"
+REVIEW = "arrowhead/ui/review_page.py"
+PROGRESS = "arrowhead/ui/progress_page.py"
+CONTENT = "arrowhead/ui/content_page.py"
+ACCOUNT = "arrowhead/ui/account_page.py"
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def fill(at, **values):
+    for key, value in values.items():
+        at.text_input(key=key).input(value)
+
+
+def test_first_run_creates_the_admin_and_signs_them_in(app_env):
+    at = app_for(app_env)
+    fill(at, setup_display_name="Ada", setup_username="ada", setup_password="password123", setup_confirm="password123")
+    button(at, "Create the admin account").click().run()
+    assert not at.exception
+    assert "Partnership selling" in texts(at)
+    assert accounts.find_user(app_env, "ada").roles == {"admin", "learner"}
+
+
+def test_setup_with_mismatched_passwords_says_so(app_env):
+    at = app_for(app_env)
+    fill(at, setup_display_name="Ada", setup_username="ada", setup_password="password123", setup_confirm="password124")
+    button(at, "Create the admin account").click().run()
+    assert "The two passwords are not the same." in texts(at)
+    assert accounts.count_users(app_env) == 0
+
+
+def test_sign_up_then_course_map(app_env):
+    make_user(app_env, "admin", ("admin", "learner"))
+    at = app_for(app_env)
+    fill(at, signup_display_name="Sam Lee", signup_username="sam", signup_password="password123", signup_confirm="password123")
+    button(at, "Create my account").click().run()
+    assert not at.exception
+    assert "Alpha module" in texts(at)
+    assert accounts.find_user(app_env, "sam").roles == {"learner"}
+
+
+def test_taken_username_on_sign_up_is_a_plain_message(app_env):
+    make_user(app_env, "sam")
+    at = app_for(app_env)
+    fill(at, signup_display_name="Sam", signup_username="SAM", signup_password="password123", signup_confirm="password123")
+    button(at, "Create my account").click().run()
+    assert "That username is taken. Please choose another." in texts(at)
+
+
+def test_wrong_password_gets_one_generic_message(app_env):
+    make_user(app_env, "sam")
+    at = app_for(app_env)
+    fill(at, signin_username="sam", signin_password="not-it-at-all")
+    button(at, "Sign in").click().run()
+    assert not at.exception
+    assert "That username and password do not match an account." in texts(at)
+    assert "Alpha module" not in texts(at)
+
+
+def test_sign_in_shows_the_course(app_env):
+    make_user(app_env, "sam")
+    at = app_for(app_env)
+    fill(at, signin_username="sam", signin_password="password123")
+    button(at, "Sign in").click().run()
+    assert "Alpha module" in texts(at)
+
+
+def test_course_map_shows_progress_and_continue(app_env):
+    user = make_user(app_env)
+    learning.mark_section_read(app_env, user.id, "alpha", "first-steps", NOW)
+    at = app_for(app_env, user)
+    assert at.get("progress")[0].proto.value == 20  # 1 of 5 steps in the course
+    assert any("Continue" in str(link.proto.label) for link in at.get("page_link"))
+
+
+def test_module_opens_with_objectives_and_marks_sections_read(app_env):
+    user = make_user(app_env)
+    at = app_for(app_env, user, MODULE, module="alpha")
+    assert not at.exception
+    shown = texts(at)
+    assert "By the end of this module you will be able to:" in shown and "Know alpha" in shown
+    assert "The first section of alpha." in shown
+    button(at, "Mark as read and continue →").click().run()
+    assert learning.sections_read(app_env, user.id) == {"alpha": {"first-steps"}}
+    assert "The second section, with **bold** text." in texts(at)
+    button(at, "Mark as read and continue →").click().run()
+    assert "Alpha is the first module." in texts(at)  # the summary
+    assert learning.last_place(app_env, user.id) == learning.Place("quiz", "alpha", "alpha")
+
+
+def test_tampered_module_id_gets_a_plain_message(app_env):
+    user = make_user(app_env)
+    at = app_for(app_env, user, MODULE, module="../../etc/passwd")
+    assert not at.exception
+    assert "That module does not exist." in texts(at)
+
+
+def test_unknown_section_falls_back_to_the_start(app_env):
+    user = make_user(app_env)
+    at = app_for(app_env, user, MODULE, module="alpha", section="nope")
+    assert "That section is not in this module any more" in texts(at)
+    assert "The first section of alpha." in texts(at)
+
+
+def take_quiz(at, choices):
+    button(at, "Start the quiz" if "Start the quiz" in [b.label for b in at.button] else "Retake the quiz").click().run()
+    for option in choices:
+        at.radio[0].set_value(option)
+        button(at, "Submit answer").click().run()
+        assert not at.exception
+        labels = [b.label for b in at.button]
+        button(at, "Next scenario →" if "Next scenario →" in labels else "See your result").click().run()
+    return at
+
+
+def test_quiz_shows_feedback_stores_answers_and_scores(app_env):
+    user = make_user(app_env)
+    at = app_for(app_env, user, QUIZ, quiz="alpha")
+    button(at, "Start the quiz").click().run()
+    assert "Scenario 1 of 2" in str(at.get("progress")[0].proto.text)
+    at.radio[0].set_value("explain-value")
+    button(at, "Submit answer").click().run()
+    shown = texts(at)
+    assert "5 of 10 points · partial credit" in shown
+    assert "Reasonable, but you stay at the level you are comfortable in." in shown
+    assert "Best option — C. Ask what the client is trying to achieve this year." in shown
+    assert "Style: Traditional" in shown
+    button(at, "Next scenario →").click().run()
+    at.radio[0].set_value("escalate")
+    button(at, "Submit answer").click().run()
+    button(at, "See your result").click().run()
+    assert "Your latest score: 75% — passed." in texts(at)
+    assert app_env.execute("SELECT count(*) FROM answers").fetchone()[0] == 2
+
+
+def test_submitting_without_a_choice_asks_for_one(app_env):
+    user = make_user(app_env)
+    at = app_for(app_env, user, QUIZ, quiz="alpha")
+    button(at, "Start the quiz").click().run()
+    button(at, "Submit answer").click().run()
+    assert "Choose one of the options first." in texts(at)
+    assert app_env.execute("SELECT count(*) FROM answers").fetchone()[0] == 0
+
+
+def test_quiz_resumes_at_the_next_unanswered_scenario(app_env):
+    user = make_user(app_env)
+    at = app_for(app_env, user, QUIZ, quiz="alpha")
+    button(at, "Start the quiz").click().run()
+    at.radio[0].set_value("discount")
+    button(at, "Submit answer").click().run()
+    fresh = app_for(app_env, user, QUIZ, quiz="alpha")  # a reload: a new session
+    assert "Scenario 2 of 2" in str(fresh.get("progress")[0].proto.text)
+    assert "A deal stalls in procurement." in texts(fresh)
+
+
+def test_retakes_keep_every_attempt(app_env):
+    user = make_user(app_env)
+    at = app_for(app_env, user, QUIZ, quiz="alpha")
+    take_quiz(at, ["discount", "wait"])
+    assert "Your latest score: 0% — not passed yet (pass mark 70%)." in texts(at)
+    take_quiz(at, ["strategic", "escalate"])
+    assert "Your latest score: 100% — passed." in texts(at)
+    scores = [a.score for a in learning.attempts_of(app_env, user.id, "alpha")]
+    assert scores == [0, 100]
+
+
+def test_tampered_quiz_id_gets_a_plain_message(app_env):
+    user = make_user(app_env)
+    at = app_for(app_env, user, QUIZ, quiz="<script>")
+    assert not at.exception
+    assert "That quiz does not exist." in texts(at)
+
+
+def test_review_shows_choice_feedback_and_best_option(app_env):
+    user = make_user(app_env)
+    take_quiz(app_for(app_env, user, QUIZ, quiz="alpha"), ["discount", "escalate"])
+    attempt = learning.attempts_of(app_env, user.id, "alpha")[0]
+    at = app_for(app_env, user, REVIEW, attempt=str(attempt.id))
+    shown = texts(at)
+    assert "Review: Alpha quiz" in shown
+    assert "You compete on price and teach the client to ask again." in shown
+    assert "Best option — C. Ask what the client is trying to achieve this year." in shown
+    assert "You adapt to the client and keep momentum." in shown
+
+
+def test_review_of_someone_elses_attempt_shows_nothing_of_it(app_env):
+    owner, other = make_user(app_env, "sam"), make_user(app_env, "kim")
+    take_quiz(app_for(app_env, owner, QUIZ, quiz="alpha"), ["discount", "escalate"])
+    attempt = learning.attempts_of(app_env, owner.id, "alpha")[0]
+    for value in (str(attempt.id), "abc", "-1", "99999"):
+        at = app_for(app_env, other, REVIEW, attempt=value)
+        assert not at.exception
+        assert "That attempt does not exist, or it is not yours to see." in texts(at)
+        assert "You compete on price" not in texts(at)
+
+
+def test_progress_page_shows_scores_profile_and_advice(app_env):
+    user = make_user(app_env)
+    take_quiz(app_for(app_env, user, QUIZ, quiz="alpha"), ["explain-value", "chase"])
+    at = app_for(app_env, user, PROGRESS)
+    assert not at.exception
+    shown = texts(at)
+    assert "My progress" in shown
+    assert "Your choices tend to stay at the level where you are comfortable" in shown
+    assert len(at.get("vega_lite_chart")) == 3  # scores, styles, behaviours
+    table = at.dataframe[0].value
+    assert list(table["Best"]) == [40, None] or table["Best"].iloc[0] == 40
+
+
+def test_content_page_is_for_admins_only(app_env):
+    learner = make_user(app_env, "sam")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app_for(app_env, learner, CONTENT)  # not in a learner's navigation
+    # ...and the page checks the role itself when reached some other way.
+    at = AppTest.from_file(str(ROOT / CONTENT))
+    hold_login(at, app_env, learner)
+    at.run()
+    assert "This page is not available to your account." in texts(at)
+    assert "Course files" not in texts(at)
+    admin = make_user(app_env, "boss", ("admin", "learner"))
+    at = app_for(app_env, admin, CONTENT)
+    assert "Every module and quiz file is valid." in texts(at)
+
+
+def test_admin_sees_content_problems_and_learners_still_get_valid_modules(app_env, course_root):
+    path = course_root / "quizzes" / "02-beta.toml"
+    path.write_text(path.read_text().replace("points = 10", "points = 11"))
+    admin = make_user(app_env, "boss", ("admin", "learner"))
+    at = app_for(app_env, admin, CONTENT)
+    assert "quizzes/02-beta.toml:15: scenario \"beta-one\", option A: 'points' must be a whole number from 0 to 10" in texts(at)
+    learner = make_user(app_env, "sam")
+    at = app_for(app_env, learner)
+    assert not at.exception
+    assert "Alpha module" in texts(at) and "Beta module" in texts(at)
+
+
+def test_sign_out_ends_the_login(app_env):
+    user = make_user(app_env)
+    at = app_for(app_env, user, ACCOUNT)
+    button(at, "Sign out").click().run()
+    assert "Sign in" in [t.label for t in at.tabs]
+    assert app_env.execute("SELECT count(*) FROM logins").fetchone()[0] == 0
