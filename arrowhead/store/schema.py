@@ -102,3 +102,5 @@ def create_learning_records(db: Database) -> None:
             updated_at TEXT NOT NULL
         )""",
     )
+
+from arrowhead.store import workshops as _workshops  # noqa: E402,F401  (registers its migrations)

@@ -1,0 +1,662 @@
+"""Workshop decks, live Workshops, participants and votes: the only SQL for workshops.
+
+Functions that read or change what a facilitator sees take the acting user
+and check the role here, where the data is read, not only on the page.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from arrowhead.accounts import User, token_digest
+from arrowhead.scoring import Grade
+from arrowhead.store.database import MIGRATION_SETS, immediate, iso
+from arrowhead.workshops import (
+    DeckEntry,
+    NotAllowed,
+    Stage,
+    WorkshopError,
+    advance,
+    check_facilitator,
+    clean_deck,
+    clean_nickname,
+    new_join_code,
+)
+
+migrations = Migrations("arrowhead-workshops")
+MIGRATION_SETS.append(migrations)
+
+NO_SUCH_CODE = "No workshop has that code. Check the code on the screen and try again."
+ENDED = "That workshop has ended. Thank you for taking part."
+NO_SUCH_WORKSHOP = "That workshop does not exist, or it is not one of yours."
+
+
+@migrations()
+def create_workshop_tables(db: Database) -> None:
+    """Decks, Workshops with their stage, participants, votes, and links to learners' attempts."""
+    for statement in (
+        """CREATE TABLE workshop_decks (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            created_by INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE workshop_deck_scenarios (
+            deck_id INTEGER NOT NULL REFERENCES workshop_decks(id),
+            position INTEGER NOT NULL,
+            quiz_id TEXT NOT NULL,
+            scenario_id TEXT NOT NULL,
+            PRIMARY KEY (deck_id, position)
+        )""",
+        """CREATE TABLE workshops (
+            id INTEGER PRIMARY KEY,
+            join_code TEXT NOT NULL UNIQUE,
+            deck_id INTEGER REFERENCES workshop_decks(id),   -- NULL once the deck is deleted
+            title TEXT NOT NULL,                             -- the deck's name when it started
+            facilitator_id INTEGER NOT NULL REFERENCES users(id),
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            position INTEGER NOT NULL DEFAULT -1,            -- -1: the join screen
+            voting_open INTEGER NOT NULL DEFAULT 0,
+            results_shown INTEGER NOT NULL DEFAULT 0
+        )""",
+        # The deck's scenarios copied at start, so editing the deck later does
+        # not change a past Workshop; round and revealed are kept per scenario
+        # so going back shows a scenario as it was left.
+        """CREATE TABLE workshop_scenarios (
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            position INTEGER NOT NULL,
+            quiz_id TEXT NOT NULL,
+            scenario_id TEXT NOT NULL,
+            round INTEGER NOT NULL DEFAULT 1,
+            revealed INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (workshop_id, position)
+        )""",
+        """CREATE TABLE workshop_participants (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            nickname TEXT NOT NULL,
+            token_hash TEXT,              -- sha256 of the browser's rejoin token; NULL for a learner
+            user_id INTEGER REFERENCES users(id),
+            joined_at TEXT NOT NULL,
+            UNIQUE (workshop_id, token_hash),
+            UNIQUE (workshop_id, user_id)
+        )""",
+        """CREATE TABLE workshop_votes (
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            participant_id INTEGER NOT NULL REFERENCES workshop_participants(id),
+            position INTEGER NOT NULL,
+            round INTEGER NOT NULL,
+            option_id TEXT NOT NULL,
+            voted_at TEXT NOT NULL,
+            PRIMARY KEY (participant_id, position, round)
+        )""",
+        "CREATE INDEX workshop_votes_by_round ON workshop_votes(workshop_id, position, round)",
+        # A learner's workshop answers go on their record as an attempt with
+        # source 'workshop': one per learner, Workshop and quiz.
+        """CREATE TABLE workshop_attempts (
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            quiz_id TEXT NOT NULL,
+            attempt_id INTEGER NOT NULL UNIQUE REFERENCES attempts(id),
+            PRIMARY KEY (workshop_id, user_id, quiz_id)
+        )""",
+    ):
+        db.execute(statement)
+
+
+@dataclass(frozen=True)
+class Deck:
+    """A named, ordered set of scenarios a facilitator reuses."""
+
+    id: int
+    name: str
+    entries: tuple[DeckEntry, ...]
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Workshop:
+    """One live (or past) run of a deck with a room."""
+
+    id: int
+    join_code: str
+    title: str
+    facilitator_id: int
+    started_at: str
+    ended_at: str | None
+    entries: tuple[DeckEntry, ...]
+    stage: Stage
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Someone in the room: a nickname, or a signed-in learner."""
+
+    id: int
+    workshop_id: int
+    nickname: str
+    """Entered by the participant: always shown as plain text."""
+    user_id: int | None
+
+
+@dataclass(frozen=True)
+class RoundCount:
+    """How many are in the room and how they voted in one round."""
+
+    joined: int
+    votes: dict[str, int]
+    """Votes per option id."""
+
+    @property
+    def voted(self) -> int:
+        """Everyone who voted this round."""
+        return sum(self.votes.values())
+
+
+@dataclass(frozen=True)
+class WorkshopAnswer:
+    """A learner's final vote on one scenario in a Workshop, as on their record."""
+
+    workshop_title: str
+    started_at: str
+    quiz_id: str
+    scenario_id: str
+    option_id: str
+    points: int
+    max_points: int
+
+
+# Decks ---------------------------------------------------------------------
+
+
+def _deck(db: Database, row: tuple) -> Deck:
+    entries = tuple(
+        DeckEntry(quiz_id, scenario_id)
+        for quiz_id, scenario_id in db.execute(
+            "SELECT quiz_id, scenario_id FROM workshop_deck_scenarios WHERE deck_id = ? ORDER BY position",
+            [row[0]],
+        )
+    )
+    return Deck(id=row[0], name=row[1], entries=entries, updated_at=row[2])
+
+
+def decks(db: Database, viewer: User) -> list[Deck]:
+    """Every deck, by name: facilitators share them."""
+    check_facilitator(viewer)
+    rows = db.execute(
+        "SELECT id, name, updated_at FROM workshop_decks ORDER BY name COLLATE NOCASE"
+    ).fetchall()
+    return [_deck(db, row) for row in rows]
+
+
+def deck(db: Database, viewer: User, deck_id: int) -> Deck | None:
+    """The deck with that id, or None."""
+    check_facilitator(viewer)
+    row = db.execute(
+        "SELECT id, name, updated_at FROM workshop_decks WHERE id = ?", [deck_id]
+    ).fetchone()
+    return _deck(db, row) if row else None
+
+
+def save_deck(
+    db: Database,
+    viewer: User,
+    name: str,
+    entries: list[DeckEntry],
+    now: datetime,
+    deck_id: int | None = None,
+) -> Deck:
+    """Create a deck, or replace an existing one's name and scenarios."""
+    check_facilitator(viewer)
+    name, cleaned = clean_deck(name, entries)
+    with immediate(db):
+        try:
+            if deck_id is None:
+                deck_id = db.execute(
+                    "INSERT INTO workshop_decks (name, created_by, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                    [name, viewer.id, iso(now), iso(now)],
+                ).lastrowid
+            else:
+                changed = db.execute(
+                    "UPDATE workshop_decks SET name = ?, updated_at = ? WHERE id = ?",
+                    [name, iso(now), deck_id],
+                ).rowcount
+                if not changed:
+                    raise WorkshopError("That deck no longer exists.")
+        except sqlite3.IntegrityError:
+            raise WorkshopError("A deck with that name exists. Please choose another.") from None
+        db.execute("DELETE FROM workshop_deck_scenarios WHERE deck_id = ?", [deck_id])
+        for position, entry in enumerate(cleaned):
+            db.execute(
+                "INSERT INTO workshop_deck_scenarios (deck_id, position, quiz_id, scenario_id) VALUES (?, ?, ?, ?)",
+                [deck_id, position, entry.quiz_id, entry.scenario_id],
+            )
+    assert deck_id is not None
+    saved = deck(db, viewer, deck_id)
+    assert saved is not None
+    return saved
+
+
+def delete_deck(db: Database, viewer: User, deck_id: int) -> None:
+    """Delete a deck; Workshops run from it keep their own copy of its scenarios."""
+    check_facilitator(viewer)
+    with immediate(db):
+        db.execute("UPDATE workshops SET deck_id = NULL WHERE deck_id = ?", [deck_id])
+        db.execute("DELETE FROM workshop_deck_scenarios WHERE deck_id = ?", [deck_id])
+        db.execute("DELETE FROM workshop_decks WHERE id = ?", [deck_id])
+
+
+# Workshops: the facilitator's side -------------------------------------------
+
+_WORKSHOP_COLUMNS = "id, join_code, title, facilitator_id, started_at, ended_at, position, voting_open, results_shown"
+
+
+def _workshop(db: Database, row: tuple) -> Workshop:
+    scenarios = db.execute(
+        "SELECT position, quiz_id, scenario_id, round, revealed FROM workshop_scenarios WHERE workshop_id = ? ORDER BY position",
+        [row[0]],
+    ).fetchall()
+    position = row[6]
+    here = next((s for s in scenarios if s[0] == position), None)
+    stage = Stage(
+        position=position,
+        round=here[3] if here else 1,
+        voting_open=bool(row[7]),
+        results_shown=bool(row[8]),
+        revealed=bool(here[4]) if here else False,
+        ended=row[5] is not None,
+    )
+    return Workshop(
+        id=row[0],
+        join_code=row[1],
+        title=row[2],
+        facilitator_id=row[3],
+        started_at=row[4],
+        ended_at=row[5],
+        entries=tuple(DeckEntry(s[1], s[2]) for s in scenarios),
+        stage=stage,
+    )
+
+
+def _get(db: Database, workshop_id: int) -> Workshop | None:
+    row = db.execute(
+        f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE id = ?", [workshop_id]
+    ).fetchone()
+    return _workshop(db, row) if row else None
+
+
+def _check_runs(viewer: User, workshop: Workshop | None) -> Workshop:
+    # A facilitator sees the Workshops they ran; an admin sees every one.
+    check_facilitator(viewer)
+    if workshop is None or not (viewer.has_role("admin") or workshop.facilitator_id == viewer.id):
+        raise NotAllowed(NO_SUCH_WORKSHOP)
+    return workshop
+
+
+def start_workshop(
+    db: Database,
+    viewer: User,
+    deck_id: int,
+    now: datetime,
+    randbelow: Callable[[int], int] | None = None,
+) -> Workshop:
+    """Start a live Workshop from a deck, with a fresh join code."""
+    check_facilitator(viewer)
+    with immediate(db):
+        row = db.execute("SELECT name FROM workshop_decks WHERE id = ?", [deck_id]).fetchone()
+        if row is None:
+            raise WorkshopError("That deck no longer exists.")
+        entries = db.execute(
+            "SELECT quiz_id, scenario_id FROM workshop_deck_scenarios WHERE deck_id = ? ORDER BY position",
+            [deck_id],
+        ).fetchall()
+        if not entries:
+            raise WorkshopError("That deck has no scenarios.")
+        # Codes are never reused, so an old code says "ended" rather than
+        # leading into someone else's room. A clash is unlikely; retry a few times.
+        for _ in range(20):
+            code = new_join_code(randbelow) if randbelow else new_join_code()
+            try:
+                workshop_id = db.execute(
+                    "INSERT INTO workshops (join_code, deck_id, title, facilitator_id, started_at) VALUES (?, ?, ?, ?, ?)",
+                    [code, deck_id, row[0], viewer.id, iso(now)],
+                ).lastrowid
+                break
+            except sqlite3.IntegrityError:
+                continue
+        else:
+            raise WorkshopError("Could not find a free join code. Please try again.")
+        for position, (quiz_id, scenario_id) in enumerate(entries):
+            db.execute(
+                "INSERT INTO workshop_scenarios (workshop_id, position, quiz_id, scenario_id) VALUES (?, ?, ?, ?)",
+                [workshop_id, position, quiz_id, scenario_id],
+            )
+    assert workshop_id is not None
+    return workshop_for(db, viewer, workshop_id)
+
+
+def workshop_for(db: Database, viewer: User, workshop_id: int) -> Workshop:
+    """A Workshop the viewer ran (any, for an admin); NotAllowed otherwise."""
+    return _check_runs(viewer, _get(db, workshop_id))
+
+
+def workshops_of(db: Database, viewer: User) -> list[Workshop]:
+    """The Workshops the viewer ran (every one, for an admin), newest first."""
+    check_facilitator(viewer)
+    sql = f"SELECT {_WORKSHOP_COLUMNS} FROM workshops"
+    params: list = []
+    if not viewer.has_role("admin"):
+        sql += " WHERE facilitator_id = ?"
+        params.append(viewer.id)
+    return [_workshop(db, row) for row in db.execute(sql + " ORDER BY id DESC", params).fetchall()]
+
+
+def act(db: Database, viewer: User, workshop_id: int, action: str, now: datetime) -> Workshop:
+    """Apply a facilitator's action (open, close, show, hide, revote, reveal, next, previous, end)."""
+    with immediate(db):
+        workshop = _check_runs(viewer, _get(db, workshop_id))
+        remembered = {
+            position: (round_, bool(revealed))
+            for position, round_, revealed in db.execute(
+                "SELECT position, round, revealed FROM workshop_scenarios WHERE workshop_id = ?",
+                [workshop_id],
+            )
+        }
+        stage = advance(workshop.stage, action, len(workshop.entries), remembered)
+        db.execute(
+            "UPDATE workshops SET position = ?, voting_open = ?, results_shown = ?, ended_at = ? WHERE id = ?",
+            [
+                stage.position,
+                int(stage.voting_open),
+                int(stage.results_shown),
+                iso(now) if stage.ended else None,
+                workshop_id,
+            ],
+        )
+        db.execute(
+            "UPDATE workshop_scenarios SET round = ?, revealed = ? WHERE workshop_id = ? AND position = ?",
+            [stage.round, int(stage.revealed), workshop_id, stage.position],
+        )
+        if stage.ended:
+            _close_learner_attempts(db, workshop_id, now)
+    return workshop_for(db, viewer, workshop_id)
+
+
+def _close_learner_attempts(db: Database, workshop_id: int, now: datetime) -> None:
+    # A workshop attempt is scored on the scenarios the learner voted on; it has
+    # no pass or fail, and quiz results leave it out (journey.finished_attempts).
+    db.execute(
+        """UPDATE attempts SET finished_at = ?,
+               score = (SELECT CAST(round(100.0 * sum(points) / sum(max_points)) AS INTEGER)
+                        FROM answers WHERE answers.attempt_id = attempts.id)
+           WHERE finished_at IS NULL
+             AND id IN (SELECT attempt_id FROM workshop_attempts WHERE workshop_id = ?)""",
+        [iso(now), workshop_id],
+    )
+
+
+def round_count(
+    db: Database, viewer: User, workshop_id: int, position: int, round_: int
+) -> RoundCount:
+    """How many have joined, and the votes per option in one round."""
+    _check_runs(viewer, _get_row_only(db, workshop_id))
+    joined = db.execute(
+        "SELECT count(*) FROM workshop_participants WHERE workshop_id = ?", [workshop_id]
+    ).fetchone()[0]
+    votes = dict(
+        db.execute(
+            """SELECT option_id, count(*) FROM workshop_votes
+               WHERE workshop_id = ? AND position = ? AND round = ? GROUP BY option_id""",
+            [workshop_id, position, round_],
+        ).fetchall()
+    )
+    return RoundCount(joined=joined, votes=votes)
+
+
+def _get_row_only(db: Database, workshop_id: int) -> Workshop | None:
+    # The projector asks every second: only the owner check is needed, not the scenarios.
+    row = db.execute(
+        f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE id = ?", [workshop_id]
+    ).fetchone()
+    if row is None:
+        return None
+    return Workshop(
+        id=row[0],
+        join_code=row[1],
+        title=row[2],
+        facilitator_id=row[3],
+        started_at=row[4],
+        ended_at=row[5],
+        entries=(),
+        stage=Stage(row[6], 1, bool(row[7]), bool(row[8]), False, row[5] is not None),
+    )
+
+
+def participants_of(db: Database, viewer: User, workshop_id: int) -> list[Participant]:
+    """Everyone who has joined, in the order they joined."""
+    _check_runs(viewer, _get_row_only(db, workshop_id))
+    return [
+        Participant(*row)
+        for row in db.execute(
+            "SELECT id, workshop_id, nickname, user_id FROM workshop_participants WHERE workshop_id = ? ORDER BY id",
+            [workshop_id],
+        )
+    ]
+
+
+def votes_by_round(db: Database, viewer: User, workshop_id: int) -> dict[int, dict[int, list[str]]]:
+    """The option ids voted, by position and then round, for the summary."""
+    _check_runs(viewer, _get_row_only(db, workshop_id))
+    found: dict[int, dict[int, list[str]]] = {}
+    for position, round_, option_id in db.execute(
+        "SELECT position, round, option_id FROM workshop_votes WHERE workshop_id = ? ORDER BY position, round",
+        [workshop_id],
+    ):
+        found.setdefault(position, {}).setdefault(round_, []).append(option_id)
+    return found
+
+
+# Workshops: the participant's side -------------------------------------------
+
+
+def workshop_by_code(db: Database, code: str | None) -> Workshop:
+    """The live Workshop with that join code; WorkshopError with a plain message otherwise."""
+    row = None
+    if code:
+        row = db.execute(
+            f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE join_code = ?", [code]
+        ).fetchone()
+    if row is None:
+        raise WorkshopError(NO_SUCH_CODE)
+    workshop = _workshop(db, row)
+    if workshop.stage.ended:
+        raise WorkshopError(ENDED)
+    return workshop
+
+
+def live_view(db: Database, workshop_id: int) -> Workshop | None:
+    """A Workshop's scenarios and stage, as its projector and phones show it (no votes)."""
+    return _get(db, workshop_id)
+
+
+def participant_by_token(db: Database, workshop_id: int, token: str) -> Participant | None:
+    """The participant this browser's rejoin token belongs to, or None."""
+    row = db.execute(
+        "SELECT id, workshop_id, nickname, user_id FROM workshop_participants WHERE workshop_id = ? AND token_hash = ?",
+        [workshop_id, token_digest(token)],
+    ).fetchone()
+    return Participant(*row) if row else None
+
+
+def participant_for_user(db: Database, workshop_id: int, user_id: int) -> Participant | None:
+    """The participant a signed-in learner is in this Workshop, or None."""
+    row = db.execute(
+        "SELECT id, workshop_id, nickname, user_id FROM workshop_participants WHERE workshop_id = ? AND user_id = ?",
+        [workshop_id, user_id],
+    ).fetchone()
+    return Participant(*row) if row else None
+
+
+def join(
+    db: Database,
+    workshop_id: int,
+    now: datetime,
+    *,
+    nickname: str | None = None,
+    token: str | None = None,
+    user: User | None = None,
+) -> Participant:
+    """Join a live Workshop as a signed-in learner, or with a nickname and a rejoin token.
+
+    Joining again from the same browser (token) or account (user) returns the
+    participant already there: a reload or a double click makes no duplicate.
+    """
+    key: str | int
+    if user is None:
+        if not token:
+            raise WorkshopError("This browser could not be recognised. Please reload the page.")
+        nickname = clean_nickname(nickname or "")
+        key_sql, key = "token_hash = ?", token_digest(token)
+    else:
+        nickname = user.display_name
+        key_sql, key = "user_id = ?", user.id
+    with immediate(db):
+        ended = db.execute("SELECT ended_at FROM workshops WHERE id = ?", [workshop_id]).fetchone()
+        if ended is None:
+            raise WorkshopError(NO_SUCH_CODE)
+        if ended[0] is not None:
+            raise WorkshopError(ENDED)
+        row = db.execute(
+            f"SELECT id, workshop_id, nickname, user_id FROM workshop_participants WHERE workshop_id = ? AND {key_sql}",
+            [workshop_id, key],
+        ).fetchone()
+        if row is None:
+            db.execute(
+                "INSERT INTO workshop_participants (workshop_id, nickname, token_hash, user_id, joined_at) VALUES (?, ?, ?, ?, ?)",
+                [
+                    workshop_id,
+                    nickname,
+                    None if user else token_digest(token or ""),
+                    user.id if user else None,
+                    iso(now),
+                ],
+            )
+            row = db.execute(
+                f"SELECT id, workshop_id, nickname, user_id FROM workshop_participants WHERE workshop_id = ? AND {key_sql}",
+                [workshop_id, key],
+            ).fetchone()
+    return Participant(*row)
+
+
+def cast_vote(
+    db: Database, participant: Participant, position: int, round_: int, grade: Grade, now: datetime
+) -> None:
+    """Record the participant's vote in this round, replacing an earlier one while voting is open.
+
+    Checked and written in one write transaction: a vote that arrives after
+    voting closed, or for a scenario the room has moved on from, is refused.
+    A signed-in learner's vote also goes on their record as a workshop answer.
+    """
+    with immediate(db):
+        row = db.execute(
+            """SELECT w.ended_at, w.position, w.voting_open, s.round, s.quiz_id, s.scenario_id
+               FROM workshops w JOIN workshop_scenarios s
+                 ON s.workshop_id = w.id AND s.position = w.position
+               WHERE w.id = ?""",
+            [participant.workshop_id],
+        ).fetchone()
+        if row is None or row[0] is not None:
+            raise WorkshopError(ENDED if row else "This workshop is not on a scenario.")
+        _, current, voting_open, current_round, quiz_id, scenario_id = row
+        if current != position or current_round != round_ or not voting_open:
+            raise WorkshopError("Voting on this scenario is closed; your vote was not counted.")
+        db.execute(
+            """INSERT INTO workshop_votes (workshop_id, participant_id, position, round, option_id, voted_at)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (participant_id, position, round)
+               DO UPDATE SET option_id = excluded.option_id, voted_at = excluded.voted_at""",
+            [participant.workshop_id, participant.id, position, round_, grade.option_id, iso(now)],
+        )
+        if participant.user_id is not None:
+            _record_for_learner(db, participant, quiz_id, scenario_id, grade, now)
+
+
+def _record_for_learner(
+    db: Database,
+    participant: Participant,
+    quiz_id: str,
+    scenario_id: str,
+    grade: Grade,
+    now: datetime,
+) -> None:
+    # The record holds the learner's latest vote on the scenario: a revote or a
+    # changed mind replaces it, as the first-vote history stays in workshop_votes.
+    user_id = participant.user_id
+    link = db.execute(
+        "SELECT attempt_id FROM workshop_attempts WHERE workshop_id = ? AND user_id = ? AND quiz_id = ?",
+        [participant.workshop_id, user_id, quiz_id],
+    ).fetchone()
+    if link is None:
+        attempt_id = db.execute(
+            "INSERT INTO attempts (user_id, quiz_id, source, started_at) VALUES (?, ?, 'workshop', ?)",
+            [user_id, quiz_id, iso(now)],
+        ).lastrowid
+        db.execute(
+            "INSERT INTO workshop_attempts (workshop_id, user_id, quiz_id, attempt_id) VALUES (?, ?, ?, ?)",
+            [participant.workshop_id, user_id, quiz_id, attempt_id],
+        )
+    else:
+        attempt_id = link[0]
+    db.execute(
+        """INSERT INTO answers (attempt_id, user_id, quiz_id, scenario_id, option_id, points,
+               max_points, style, behaviour, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (attempt_id, scenario_id) DO UPDATE SET option_id = excluded.option_id,
+               points = excluded.points, max_points = excluded.max_points, style = excluded.style,
+               behaviour = excluded.behaviour, answered_at = excluded.answered_at""",
+        [
+            attempt_id,
+            user_id,
+            quiz_id,
+            scenario_id,
+            grade.option_id,
+            grade.points,
+            grade.max_points,
+            grade.style,
+            grade.behaviour,
+            iso(now),
+        ],
+    )
+
+
+def votes_of(db: Database, participant_id: int, position: int) -> dict[int, str]:
+    """The participant's vote in each round on one scenario: {round: option id}."""
+    return dict(
+        db.execute(
+            "SELECT round, option_id FROM workshop_votes WHERE participant_id = ? AND position = ?",
+            [participant_id, position],
+        ).fetchall()
+    )
+
+
+def workshop_answers_of(db: Database, user_id: int) -> list[WorkshopAnswer]:
+    """The learner's own workshop answers, newest Workshop first."""
+    return [
+        WorkshopAnswer(*row)
+        for row in db.execute(
+            """SELECT w.title, w.started_at, a.quiz_id, a.scenario_id, a.option_id, a.points, a.max_points
+               FROM workshop_attempts l
+               JOIN workshops w ON w.id = l.workshop_id
+               JOIN answers a ON a.attempt_id = l.attempt_id
+               WHERE l.user_id = ?
+               ORDER BY w.started_at DESC, w.id DESC, a.id""",
+            [user_id],
+        )
+    ]

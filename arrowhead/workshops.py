@@ -1,0 +1,300 @@
+"""Workshops: join codes, nicknames, decks, the live stage and vote tallies (pure).
+
+A facilitator builds a deck of scenarios, starts a Workshop from it and steps
+the room through the deck; participants vote from their phones. Everything here
+takes values and returns values: the store keeps the state, pages show it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from arrowhead.accounts import User
+from arrowhead.quizzes import LETTERS, Scenario
+
+# No look-alikes: 0/O, 1/I/L, 2/Z, 5/S and 8/B are left out, so a code read off
+# a projector across a room is typed right the first time.
+JOIN_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+JOIN_CODE_LENGTH = 6
+MAX_NICKNAME = 30
+MAX_DECK_NAME = 60
+MAX_DECK_SCENARIOS = 40
+FACILITATOR_ROLES = ("facilitator", "admin")
+
+ACTIONS = ("open", "close", "show", "hide", "revote", "reveal", "next", "previous", "end")
+"""What a facilitator can do to a live Workshop's stage."""
+
+JOIN_SCREEN = -1
+"""The stage position before the first scenario: the projector shows how to join."""
+
+
+class WorkshopError(ValueError):
+    """A workshop request that cannot be carried out; the message is for the user."""
+
+
+class NotAllowed(WorkshopError):
+    """The account may not see or run this; the message is for the user."""
+
+
+def can_facilitate(user: User | None) -> bool:
+    """Whether the user may build decks and run workshops."""
+    return user is not None and any(user.has_role(role) for role in FACILITATOR_ROLES)
+
+
+def check_facilitator(user: User | None) -> User:
+    """The user if they may facilitate; NotAllowed otherwise."""
+    if user is None or not can_facilitate(user):
+        raise NotAllowed("Workshops are run by facilitators. Your account is not one.")
+    return user
+
+
+def new_join_code(randbelow: Callable[[int], int] = secrets.randbelow) -> str:
+    """A fresh join code: JOIN_CODE_LENGTH characters from JOIN_ALPHABET."""
+    return "".join(JOIN_ALPHABET[randbelow(len(JOIN_ALPHABET))] for _ in range(JOIN_CODE_LENGTH))
+
+
+def clean_join_code(text: str | None) -> str | None:
+    """The code as stored (upper case, no spaces or hyphens), or None if it cannot be a code."""
+    if not text:
+        return None
+    code = "".join(text.split()).replace("-", "").upper()
+    if len(code) != JOIN_CODE_LENGTH or any(c not in JOIN_ALPHABET for c in code):
+        return None
+    return code
+
+
+def clean_nickname(text: str) -> str:
+    """The nickname, trimmed, or WorkshopError saying what is wrong with it."""
+    nickname = " ".join(text.split())
+    if not nickname:
+        raise WorkshopError("Please pick a nickname for the room to know you by.")
+    if len(nickname) > MAX_NICKNAME:
+        raise WorkshopError(f"A nickname is at most {MAX_NICKNAME} characters.")
+    if any(unicodedata.category(c).startswith("C") for c in nickname):
+        raise WorkshopError("A nickname cannot contain control characters.")
+    return nickname
+
+
+@dataclass(frozen=True)
+class DeckEntry:
+    """One scenario in a deck, by the quiz that holds it."""
+
+    quiz_id: str
+    scenario_id: str
+
+
+def clean_deck(name: str, entries: Sequence[DeckEntry]) -> tuple[str, tuple[DeckEntry, ...]]:
+    """A deck's name and scenarios as saved, or WorkshopError saying what is wrong."""
+    name = " ".join(name.split())
+    if not name:
+        raise WorkshopError("Please give the deck a name.")
+    if len(name) > MAX_DECK_NAME:
+        raise WorkshopError(f"A deck name is at most {MAX_DECK_NAME} characters.")
+    if not entries:
+        raise WorkshopError("Add at least one scenario to the deck.")
+    if len(entries) > MAX_DECK_SCENARIOS:
+        raise WorkshopError(f"A deck holds at most {MAX_DECK_SCENARIOS} scenarios.")
+    if len(set(entries)) != len(entries):
+        raise WorkshopError("A scenario can be in a deck only once.")
+    return name, tuple(entries)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Where a live Workshop is: what the projector and every phone show."""
+
+    position: int
+    """Index into the Workshop's scenarios; JOIN_SCREEN before the first."""
+    round: int
+    """1 for the first vote, 2 for the revote after discussion."""
+    voting_open: bool
+    results_shown: bool
+    """Whether the projector shows the live vote chart."""
+    revealed: bool
+    """Whether the best option and every option's feedback are shown."""
+    ended: bool
+
+
+START = Stage(JOIN_SCREEN, 1, False, False, False, False)
+"""A Workshop's stage when it starts: the join screen."""
+
+
+def advance(
+    stage: Stage, action: str, size: int, remembered: Mapping[int, tuple[int, bool]]
+) -> Stage:
+    """The stage after a facilitator's action, or WorkshopError if it cannot be done now.
+
+    `size` is how many scenarios the Workshop has; `remembered` holds the
+    (round, revealed) each scenario was left in, so going back to one shows it
+    as it was.
+    """
+    if action not in ACTIONS:
+        raise WorkshopError(f"Unknown workshop action: {action}.")
+    if stage.ended:
+        raise WorkshopError("This workshop has ended.")
+    on_scenario = stage.position != JOIN_SCREEN
+    if action in ("next", "previous"):
+        target = stage.position + (1 if action == "next" else -1)
+        if target >= size:
+            raise WorkshopError("This is the last scenario. End the workshop when you are done.")
+        if target < JOIN_SCREEN:
+            raise WorkshopError("This is already the join screen.")
+        round_, revealed = remembered.get(target, (1, False))
+        return replace(
+            stage,
+            position=target,
+            round=round_,
+            revealed=revealed,
+            voting_open=False,
+            results_shown=revealed,
+        )
+    if action == "end":
+        return replace(stage, voting_open=False, ended=True)
+    if not on_scenario:
+        raise WorkshopError("Go to the first scenario first.")
+    if action == "open":
+        if stage.revealed:
+            raise WorkshopError("The answer is revealed: voting on this scenario is over.")
+        return replace(stage, voting_open=True)
+    if action == "close":
+        return replace(stage, voting_open=False)
+    if action in ("show", "hide"):
+        return replace(stage, results_shown=action == "show")
+    if action == "revote":
+        if stage.revealed:
+            raise WorkshopError("The answer is revealed: a revote would only echo it.")
+        if stage.round > 1:
+            raise WorkshopError("This scenario has had its revote.")
+        # Results hidden again so the second vote is not anchored on the first.
+        return replace(stage, round=2, voting_open=True, results_shown=False)
+    assert action == "reveal"
+    return replace(stage, revealed=True, voting_open=False, results_shown=True)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The votes in one round on one scenario."""
+
+    counts: tuple[tuple[str, int], ...]
+    """(option id, votes) for each of the scenario's options, in letter order."""
+    voters: int
+    """Everyone who voted, including for an option the scenario no longer has."""
+
+    def votes_for(self, option_id: str) -> int:
+        """How many chose that option."""
+        return dict(self.counts).get(option_id, 0)
+
+    def share(self, option_id: str) -> float | None:
+        """The share (0–1) of voters who chose that option; None when nobody voted."""
+        return self.votes_for(option_id) / self.voters if self.voters else None
+
+
+def tally(option_ids: Sequence[str], votes: Iterable[str]) -> Tally:
+    """Count votes (one option id per vote) against a scenario's options."""
+    counted = dict.fromkeys(option_ids, 0)
+    voters = 0
+    for option_id in votes:
+        voters += 1
+        if option_id in counted:
+            counted[option_id] += 1
+    return Tally(counts=tuple(counted.items()), voters=voters)
+
+
+@dataclass(frozen=True)
+class ScenarioSummary:
+    """How the room voted on one scenario: the first vote against the revote."""
+
+    position: int
+    quiz_id: str
+    scenario_id: str
+    scenario: Scenario | None
+    """None when the scenario has since been removed from the course."""
+    first: Tally
+    revote: Tally | None
+    """None when there was no revote."""
+
+    @property
+    def best_share_first(self) -> float | None:
+        """Share of first-round voters who chose the best option."""
+        return self.first.share(self.scenario.best.id) if self.scenario else None
+
+    @property
+    def best_share_revote(self) -> float | None:
+        """Share of revote voters who chose the best option."""
+        if self.scenario is None or self.revote is None:
+            return None
+        return self.revote.share(self.scenario.best.id)
+
+
+def summarise(
+    position: int,
+    quiz_id: str,
+    scenario_id: str,
+    scenario: Scenario | None,
+    votes_by_round: Mapping[int, Sequence[str]],
+) -> ScenarioSummary:
+    """One scenario's summary from the option ids voted in each round."""
+    option_ids = [o.id for o in scenario.options] if scenario else []
+    revote = votes_by_round.get(2)
+    return ScenarioSummary(
+        position=position,
+        quiz_id=quiz_id,
+        scenario_id=scenario_id,
+        scenario=scenario,
+        first=tally(option_ids, votes_by_round.get(1, ())),
+        revote=tally(option_ids, revote) if revote else None,
+    )
+
+
+def csv_safe(value: object) -> str:
+    """A cell a spreadsheet will not run as a formula: text starting = + - @ gets a leading '."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def _percent(share: float | None) -> str:
+    return "" if share is None else f"{100 * share:.0f}"
+
+
+def summary_table(summaries: Iterable[ScenarioSummary]) -> list[dict[str, str]]:
+    """One row per scenario for the CSV download, every cell made safe for a spreadsheet."""
+    rows = []
+    for item in summaries:
+        scenario = item.scenario
+        row = {
+            "Position": str(item.position + 1),
+            "Quiz": item.quiz_id,
+            "Scenario": item.scenario_id,
+            "Title": scenario.title if scenario else "(no longer in the course)",
+            "Best option": scenario.letter(scenario.best.id) if scenario else "",
+            "First vote: voters": str(item.first.voters),
+            "First vote: chose best (%)": _percent(item.best_share_first),
+            "Revote: voters": "" if item.revote is None else str(item.revote.voters),
+            "Revote: chose best (%)": _percent(item.best_share_revote),
+        }
+        for index, letter in enumerate(LETTERS):
+            option = scenario.options[index] if scenario and index < len(scenario.options) else None
+            row[f"{letter}: first vote"] = str(item.first.votes_for(option.id)) if option else ""
+            row[f"{letter}: revote"] = (
+                str(item.revote.votes_for(option.id)) if option and item.revote else ""
+            )
+        rows.append({key: csv_safe(value) for key, value in row.items()})
+    return rows
+
+
+def summary_csv(summaries: Iterable[ScenarioSummary]) -> str:
+    """The summary as CSV text."""
+    rows = summary_table(summaries)
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return out.getvalue()
