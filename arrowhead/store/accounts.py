@@ -25,6 +25,7 @@ from arrowhead.accounts import (
     token_digest,
 )
 from arrowhead.store.database import immediate, iso
+from arrowhead.teams import RESET_LENGTH, new_code, normalise_code
 
 
 def count_users(db: Database) -> int:
@@ -176,3 +177,65 @@ def end_login(db: Database, token: str) -> None:
     """End one login, in every tab and browser that holds its token."""
     with immediate(db):
         db.execute("DELETE FROM logins WHERE token_hash = ?", [token_digest(token)])
+
+
+RESET_HOURS = 24
+BAD_RESET_CODE = "That reset code is not valid for this username. Ask an admin for a new one."
+
+
+def set_user_active(db: Database, user_id: int, active: bool) -> None:
+    """Let a user sign in again, or stop them: their records are kept, their logins end now.
+
+    Call inside the caller's write transaction (the admin check happens there).
+    """
+    db.execute("UPDATE users SET active = ? WHERE id = ?", [int(active), user_id])
+    if not active:
+        db.execute("DELETE FROM logins WHERE user_id = ?", [user_id])
+        db.execute("DELETE FROM password_resets WHERE user_id = ?", [user_id])
+
+
+def store_reset_code(db: Database, user_id: int, now: datetime) -> str:
+    """A new one-time reset code for the user, replacing any earlier one; valid RESET_HOURS.
+
+    Call inside the caller's write transaction (the admin check happens there).
+    """
+    code = new_code(RESET_LENGTH)
+    db.execute("DELETE FROM password_resets WHERE user_id = ?", [user_id])
+    db.execute(
+        "INSERT INTO password_resets (code_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        [token_digest(code), user_id, iso(now), iso(now + timedelta(hours=RESET_HOURS))],
+    )
+    return code
+
+
+def reset_password(db: Database, username: str, code: str, password: str, now: datetime) -> User:
+    """Set a new password with a one-time reset code; every existing login of the user ends."""
+    password_hash = hash_password(check_password(password))
+    with immediate(db):
+        failures = db.execute(
+            "SELECT count(*) FROM sign_in_failures WHERE username = ? AND failed_at > ?",
+            [username.strip(), iso(now - timedelta(minutes=LOCKOUT_MINUTES))],
+        ).fetchone()[0]
+        if failures >= MAX_FAILURES:
+            raise AccountError(LOCKED_OUT)
+        row = db.execute(
+            """SELECT u.id FROM users u JOIN password_resets r ON r.user_id = u.id
+               WHERE u.username = ? AND u.active = 1 AND r.code_hash = ? AND r.expires_at > ?""",
+            [username.strip(), token_digest(normalise_code(code)), iso(now)],
+        ).fetchone()
+        if row is not None:
+            db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [password_hash, row[0]])
+            db.execute("DELETE FROM password_resets WHERE user_id = ?", [row[0]])
+            db.execute("DELETE FROM logins WHERE user_id = ?", [row[0]])
+            db.execute("DELETE FROM sign_in_failures WHERE username = ?", [username.strip()])
+        else:
+            # A wrong code counts like a wrong password towards the lockout.
+            db.execute(
+                "INSERT INTO sign_in_failures (username, failed_at) VALUES (?, ?)",
+                [username.strip(), iso(now)],
+            )
+    if row is None:
+        raise AccountError(BAD_RESET_CODE)
+    user = get_user(db, row[0])
+    assert user is not None
+    return user

@@ -1,0 +1,691 @@
+"""Teams, managers, members and what a manager may read about them.
+
+Every read takes the viewer and answers only within their scope: an admin sees
+every team, a manager the teams they manage, a learner only themselves. A team
+id or learner id outside that scope gives nothing back, whatever page asked.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from arrowhead.accounts import ROLES, User
+from arrowhead.course import Course
+from arrowhead.store import accounts
+from arrowhead.store.database import MIGRATION_SETS, immediate, iso
+from arrowhead.store.learning import Attempt, _attempt
+from arrowhead.teams import (
+    INVITE_LENGTH,
+    LOWER,
+    MIDDLE,
+    UPPER,
+    ChoiceTally,
+    CommandLine,
+    LearnerRecord,
+    OptionTally,
+    QuizRecord,
+    TeamError,
+    clean_team_name,
+    new_code,
+    normalise_code,
+)
+
+team_migrations = Migrations("arrowhead-teams")
+MIGRATION_SETS.append(team_migrations)
+
+Actor = User | CommandLine
+"""Who asks for a change: a signed-in user, or the operator at the shell."""
+
+
+def _run(db: Database, *statements: str) -> None:
+    # executescript() would commit the migration's transaction half-way: run one by one.
+    for statement in statements:
+        db.execute(statement)
+
+
+@team_migrations()
+def create_teams(db: Database) -> None:
+    """Teams, who manages them, who is in them; reset codes; which accounts are demo data."""
+    _run(
+        db,
+        """CREATE TABLE teams (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            invite_code TEXT NOT NULL UNIQUE,      -- joining through the team's invite link
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE team_managers (
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            PRIMARY KEY (team_id, user_id)
+        )""",
+        "CREATE INDEX team_managers_by_user ON team_managers(user_id)",
+        # One row per learner: a learner is in one team at a time. Their
+        # attempts and answers belong to them, not the team, so a move keeps them.
+        """CREATE TABLE team_members (
+            user_id INTEGER PRIMARY KEY REFERENCES users(id),
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            joined_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX team_members_by_team ON team_members(team_id, user_id)",
+        """CREATE TABLE password_resets (
+            code_hash TEXT PRIMARY KEY,            -- sha256 of the one-time code; the code is never stored
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX password_resets_by_user ON password_resets(user_id)",
+        """CREATE TABLE demo_accounts (
+            user_id INTEGER PRIMARY KEY REFERENCES users(id)
+        )""",
+        """CREATE TABLE demo_teams (
+            team_id INTEGER PRIMARY KEY REFERENCES teams(id)
+        )""",
+    )
+
+
+@team_migrations()
+def index_for_team_views(db: Database) -> None:
+    """Indexes the manager's overview and scenario insight need at 5,000 learners."""
+    _run(
+        db,
+        # First attempts: the lowest self-paced attempt id per learner and quiz.
+        "CREATE INDEX attempts_by_user_source_quiz ON attempts(user_id, source, quiz_id, id)",
+        # Covers the style profile's tallies without reading the answer rows.
+        "CREATE INDEX answers_profile ON answers(user_id, style, behaviour, points, max_points)",
+    )
+
+
+@dataclass(frozen=True)
+class Team:
+    """A group of learners with one or more managers."""
+
+    id: int
+    name: str
+    """Entered by an admin: shown as plain text."""
+    invite_code: str
+    managers: tuple[str, ...]
+    """Display names of the managers."""
+    learners: int
+    """Active members."""
+
+
+# ---------------------------------------------------------------- scope
+
+
+def _roles(db: Database, user_id: int) -> set[str]:
+    # Roles are read again on every check: a User value from earlier in the
+    # run cannot grant more than the database says now.
+    row = db.execute("SELECT active FROM users WHERE id = ?", [user_id]).fetchone()
+    if row is None or not row[0]:
+        return set()
+    return {r[0] for r in db.execute("SELECT role FROM user_roles WHERE user_id = ?", [user_id])}
+
+
+def is_admin(db: Database, actor: Actor) -> bool:
+    """Whether the actor may administer the organisation."""
+    return isinstance(actor, CommandLine) or "admin" in _roles(db, actor.id)
+
+
+def _require_admin(db: Database, actor: Actor) -> None:
+    if not is_admin(db, actor):
+        raise TeamError("Only an admin can do that.")
+
+
+def visible_team_ids(db: Database, viewer: User) -> list[int]:
+    """The teams whose learners the viewer may see: all for an admin, their own for a manager."""
+    roles = _roles(db, viewer.id)
+    if "admin" in roles:
+        return [r[0] for r in db.execute("SELECT id FROM teams ORDER BY name")]
+    if "manager" in roles:
+        return [
+            r[0]
+            for r in db.execute(
+                """SELECT t.id FROM teams t JOIN team_managers m ON m.team_id = t.id
+                   WHERE m.user_id = ? ORDER BY t.name""",
+                [viewer.id],
+            )
+        ]
+    return []
+
+
+def _scope(db: Database, viewer: User, team_id: int | None) -> list[int]:
+    allowed = visible_team_ids(db, viewer)
+    if team_id is None:
+        return allowed
+    return [team_id] if team_id in allowed else []
+
+
+# Active members of the teams given as a JSON array: every team read starts here.
+# Driven from users so rows come in user id order: the groupings below then
+# stream down the indexes instead of sorting a million answers.
+_SCOPE = """scope(user_id) AS (
+    SELECT u.id FROM users u WHERE u.active = 1 AND u.id IN (
+        SELECT m.user_id FROM team_members m
+        WHERE m.team_id IN (SELECT value FROM json_each(:teams))))"""
+
+
+def teams_for(db: Database, viewer: User) -> list[Team]:
+    """The teams the viewer may see, by name."""
+    return _teams(db, visible_team_ids(db, viewer))
+
+
+def team_for(db: Database, viewer: User, team_id: int) -> Team | None:
+    """The team if the viewer may see it, else None."""
+    found = _teams(db, _scope(db, viewer, team_id))
+    return found[0] if found else None
+
+
+def _teams(db: Database, team_ids: list[int]) -> list[Team]:
+    rows = db.execute(
+        """SELECT t.id, t.name, t.invite_code,
+             (SELECT json_group_array(u.display_name) FROM team_managers m
+              JOIN users u ON u.id = m.user_id WHERE m.team_id = t.id),
+             (SELECT count(*) FROM team_members m JOIN users u ON u.id = m.user_id
+              WHERE m.team_id = t.id AND u.active = 1)
+           FROM teams t WHERE t.id IN (SELECT value FROM json_each(?)) ORDER BY t.name""",
+        [json.dumps(team_ids)],
+    )
+    return [
+        Team(id=r[0], name=r[1], invite_code=r[2], managers=tuple(json.loads(r[3])), learners=r[4])
+        for r in rows
+    ]
+
+
+def manages(db: Database, viewer: User, user_id: int) -> bool:
+    """Whether the viewer may see this person's learning records: themselves, or in scope."""
+    if viewer.id == user_id:
+        return bool(_roles(db, viewer.id))
+    row = db.execute("SELECT team_id FROM team_members WHERE user_id = ?", [user_id]).fetchone()
+    return row is not None and row[0] in visible_team_ids(db, viewer)
+
+
+# ---------------------------------------------------------------- the overview
+
+
+def learner_records(
+    db: Database, viewer: User, team_id: int | None, course: Course
+) -> list[LearnerRecord]:
+    """The overview's records for a team the viewer may see (or all of them), by name."""
+    teams = json.dumps(_scope(db, viewer, team_id))
+    sections = json.dumps([f"{m.id}/{s.id}" for m in course.modules for s in m.sections])
+    quizzes = json.dumps([q.id for q in course.quizzes])
+    read = dict(
+        db.execute(
+            f"""WITH {_SCOPE}
+                SELECT r.user_id, count(*) FROM section_reads r JOIN scope USING (user_id)
+                WHERE r.module_id || '/' || r.section_id IN (SELECT value FROM json_each(:sections))
+                GROUP BY r.user_id""",
+            {"teams": teams, "sections": sections},
+        ).fetchall()
+    )
+    results: dict[int, list[QuizRecord]] = {}
+    for user_id, quiz_id, best, passed, failures in db.execute(
+        f"""WITH {_SCOPE}
+            SELECT a.user_id, a.quiz_id, max(a.score), max(a.passed), sum(a.passed = 0)
+            FROM attempts a JOIN scope USING (user_id)
+            WHERE a.source = 'self' AND a.finished_at IS NOT NULL
+              AND a.quiz_id IN (SELECT value FROM json_each(:quizzes))
+            GROUP BY a.user_id, a.quiz_id""",
+        {"teams": teams, "quizzes": quizzes},
+    ):
+        results.setdefault(user_id, []).append(
+            QuizRecord(quiz_id=quiz_id, best=best, passed=bool(passed), failures=failures)
+        )
+    records = []
+    # Correlated max() per learner: each is one step down an index, where a
+    # GROUP BY over the answers would read every answer in scope.
+    for user_id, name, username, answered, read_at, started in db.execute(
+        f"""WITH {_SCOPE}
+            SELECT u.id, u.display_name, u.username,
+              (SELECT max(answered_at) FROM answers WHERE user_id = u.id),
+              (SELECT max(read_at) FROM section_reads WHERE user_id = u.id),
+              (SELECT max(started_at) FROM attempts WHERE user_id = u.id)
+            FROM scope JOIN users u ON u.id = scope.user_id
+            ORDER BY u.display_name COLLATE NOCASE, u.id""",
+        {"teams": teams},
+    ):
+        moments = [m for m in (answered, read_at, started) if m]
+        records.append(
+            LearnerRecord(
+                user_id=user_id,
+                display_name=name,
+                username=username,
+                sections_read=read.get(user_id, 0),
+                quizzes=tuple(results.get(user_id, ())),
+                last_active=datetime.fromisoformat(max(moments)) if moments else None,
+            )
+        )
+    return records
+
+
+def choice_tallies(db: Database, viewer: User, team_id: int | None) -> dict[int, list[ChoiceTally]]:
+    """Every answer in scope, counted by learner, style and behaviour (workshop answers too)."""
+    tallies: dict[int, list[ChoiceTally]] = {}
+    for user_id, style, behaviour, count, points, max_points in db.execute(
+        f"""WITH {_SCOPE}
+            SELECT an.user_id, an.style, an.behaviour, count(*), sum(an.points), sum(an.max_points)
+            FROM scope JOIN answers an ON an.user_id = scope.user_id
+            GROUP BY an.user_id, an.style, an.behaviour""",
+        {"teams": json.dumps(_scope(db, viewer, team_id))},
+    ):
+        tallies.setdefault(user_id, []).append(
+            ChoiceTally(style, behaviour, count, points, max_points)
+        )
+    return tallies
+
+
+# ---------------------------------------------------------------- scenario insight
+
+_FIRSTS = """firsts(id) AS (
+    SELECT min(a.id) FROM scope JOIN attempts a ON a.user_id = scope.user_id AND a.source = 'self'
+    WHERE :quiz IS NULL OR a.quiz_id = :quiz
+    GROUP BY a.user_id, a.quiz_id)"""
+
+
+def option_tallies(
+    db: Database,
+    viewer: User,
+    team_id: int | None,
+    upper: Iterable[int],
+    lower: Iterable[int],
+    quiz_id: str | None = None,
+) -> list[OptionTally]:
+    """First-attempt answers in scope counted by scenario, option and third of the learners."""
+    rows = db.execute(
+        f"""WITH {_SCOPE}, {_FIRSTS},
+              upper(user_id) AS (SELECT value FROM json_each(:upper)),
+              lower(user_id) AS (SELECT value FROM json_each(:lower))
+            SELECT an.quiz_id, an.scenario_id, an.option_id,
+              CASE WHEN an.user_id IN upper THEN '{UPPER}'
+                   WHEN an.user_id IN lower THEN '{LOWER}' ELSE '{MIDDLE}' END AS third,
+              count(*), sum(an.points), sum(an.max_points)
+            FROM firsts JOIN answers an ON an.attempt_id = firsts.id
+            GROUP BY an.quiz_id, an.scenario_id, an.option_id, third""",
+        {
+            "teams": json.dumps(_scope(db, viewer, team_id)),
+            "quiz": quiz_id,
+            "upper": json.dumps(sorted(upper)),
+            "lower": json.dumps(sorted(lower)),
+        },
+    )
+    return [OptionTally(*row) for row in rows]
+
+
+def overall_scores(db: Database, viewer: User, team_id: int | None) -> dict[int, float]:
+    """Each learner's overall score (0–1): points over possible points on all first-attempt answers."""
+    return {
+        user_id: earned / possible
+        for user_id, earned, possible in db.execute(
+            f"""WITH {_SCOPE}, {_FIRSTS}
+                SELECT an.user_id, sum(an.points), sum(an.max_points)
+                FROM firsts JOIN answers an ON an.attempt_id = firsts.id
+                GROUP BY an.user_id""",
+            {"teams": json.dumps(_scope(db, viewer, team_id)), "quiz": None},
+        )
+        if possible
+    }
+
+
+# ---------------------------------------------------------------- one learner
+
+
+@dataclass(frozen=True)
+class Member:
+    """A learner as their manager sees them."""
+
+    id: int
+    display_name: str
+    username: str
+    team: str | None
+    """The team's name, or None outside any team."""
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One answer with where it came from, for the learner view and the CSV."""
+
+    user_id: int
+    display_name: str
+    username: str
+    team: str | None
+    attempt_id: int
+    source: str
+    """'self' or 'workshop'."""
+    quiz_id: str
+    scenario_id: str
+    option_id: str
+    points: int
+    max_points: int
+    style: str
+    behaviour: str | None
+    answered_at: str
+
+
+def member(db: Database, viewer: User, user_id: int) -> Member | None:
+    """The learner if the viewer may see them (themselves, or someone in a team in scope)."""
+    if not manages(db, viewer, user_id):
+        return None
+    row = db.execute(
+        """SELECT u.id, u.display_name, u.username, t.name FROM users u
+           LEFT JOIN team_members m ON m.user_id = u.id LEFT JOIN teams t ON t.id = m.team_id
+           WHERE u.id = ?""",
+        [user_id],
+    ).fetchone()
+    return Member(*row) if row else None
+
+
+def attempts_of(db: Database, viewer: User, user_id: int) -> list[Attempt]:
+    """The learner's attempts, oldest first, if the viewer may see them; else none."""
+    if not manages(db, viewer, user_id):
+        return []
+    return [
+        _attempt(row)
+        for row in db.execute(
+            """SELECT id, user_id, quiz_id, source, started_at, finished_at, score, passed
+               FROM attempts WHERE user_id = ? ORDER BY started_at, id""",
+            [user_id],
+        )
+    ]
+
+
+def visible_attempt(db: Database, viewer: User, attempt_id: int) -> Attempt | None:
+    """The attempt if it is the viewer's own or a learner's in their scope; else None."""
+    row = db.execute(
+        """SELECT id, user_id, quiz_id, source, started_at, finished_at, score, passed
+           FROM attempts WHERE id = ?""",
+        [attempt_id],
+    ).fetchone()
+    if row is None or not manages(db, viewer, row[1]):
+        return None
+    return _attempt(row)
+
+
+_ANSWER_ROWS = """SELECT u.id, u.display_name, u.username, t.name, an.attempt_id, a.source,
+    an.quiz_id, an.scenario_id, an.option_id, an.points, an.max_points, an.style, an.behaviour,
+    an.answered_at
+  FROM answers an JOIN attempts a ON a.id = an.attempt_id JOIN users u ON u.id = an.user_id
+  LEFT JOIN team_members m ON m.user_id = u.id LEFT JOIN teams t ON t.id = m.team_id"""
+
+
+def answers_of(db: Database, viewer: User, user_id: int) -> list[AnswerRow]:
+    """Every answer the learner gave, oldest first, if the viewer may see them; else none."""
+    if not manages(db, viewer, user_id):
+        return []
+    return [
+        AnswerRow(*row)
+        for row in db.execute(_ANSWER_ROWS + " WHERE an.user_id = ? ORDER BY an.id", [user_id])
+    ]
+
+
+def team_answers(db: Database, viewer: User, team_id: int | None) -> list[AnswerRow]:
+    """Every answer by the active learners of a team in scope (or all in scope), for the CSV."""
+    return [
+        AnswerRow(*row)
+        for row in db.execute(
+            f"""WITH {_SCOPE} {_ANSWER_ROWS} JOIN scope ON scope.user_id = an.user_id
+                ORDER BY u.display_name COLLATE NOCASE, u.id, an.id""",
+            {"teams": json.dumps(_scope(db, viewer, team_id))},
+        )
+    ]
+
+
+def who_can_see(db: Database, user_id: int) -> list[str]:
+    """The display names of the managers who can see this learner's records."""
+    return [
+        r[0]
+        for r in db.execute(
+            """SELECT u.display_name FROM team_members mem
+               JOIN team_managers man ON man.team_id = mem.team_id
+               JOIN users u ON u.id = man.user_id
+               WHERE mem.user_id = ? AND u.active = 1 AND u.id != ?
+               ORDER BY u.display_name COLLATE NOCASE""",
+            [user_id, user_id],
+        )
+    ]
+
+
+def team_of(db: Database, user_id: int) -> str | None:
+    """The name of the user's team, or None."""
+    row = db.execute(
+        "SELECT t.name FROM team_members m JOIN teams t ON t.id = m.team_id WHERE m.user_id = ?",
+        [user_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
+# ---------------------------------------------------------------- setting up
+
+
+def _new_invite(db: Database) -> str:
+    while True:
+        code = new_code(INVITE_LENGTH)
+        if not db.execute("SELECT 1 FROM teams WHERE invite_code = ?", [code]).fetchone():
+            return code
+
+
+def create_team(db: Database, actor: Actor, name: str, now: datetime) -> Team:
+    """A new team with a fresh invite code; admins only."""
+    name = clean_team_name(name)
+    with immediate(db):
+        _require_admin(db, actor)
+        try:
+            cursor = db.execute(
+                "INSERT INTO teams (name, invite_code, created_at) VALUES (?, ?, ?)",
+                [name, _new_invite(db), iso(now)],
+            )
+        except sqlite3.IntegrityError:
+            raise TeamError("There is already a team of that name.") from None
+    team_id = cursor.lastrowid
+    assert team_id is not None
+    return _teams(db, [team_id])[0]
+
+
+def rename_team(db: Database, actor: Actor, team_id: int, name: str) -> None:
+    """Give a team a new name; admins only."""
+    name = clean_team_name(name)
+    with immediate(db):
+        _require_admin(db, actor)
+        try:
+            changed = db.execute("UPDATE teams SET name = ? WHERE id = ?", [name, team_id]).rowcount
+        except sqlite3.IntegrityError:
+            raise TeamError("There is already a team of that name.") from None
+    if not changed:
+        raise TeamError("That team does not exist.")
+
+
+def renew_invite(db: Database, viewer: Actor, team_id: int) -> str:
+    """A new invite code for the team, so the old link stops working; its manager or an admin."""
+    with immediate(db):
+        allowed = is_admin(db, viewer) or (
+            isinstance(viewer, User) and team_id in visible_team_ids(db, viewer)
+        )
+        if not allowed:
+            raise TeamError("Only the team's manager or an admin can renew its invite.")
+        code = _new_invite(db)
+        if not db.execute(
+            "UPDATE teams SET invite_code = ? WHERE id = ?", [code, team_id]
+        ).rowcount:
+            raise TeamError("That team does not exist.")
+    return code
+
+
+def team_by_name(db: Database, name: str) -> int | None:
+    """The id of the team of that name (any case), or None."""
+    row = db.execute("SELECT id FROM teams WHERE name = ?", [name.strip()]).fetchone()
+    return row[0] if row else None
+
+
+def team_for_invite(db: Database, code: str) -> int | None:
+    """The id of the team this invite code belongs to, or None."""
+    row = db.execute(
+        "SELECT id FROM teams WHERE invite_code = ?", [normalise_code(code)]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def join_by_invite(db: Database, user_id: int, code: str, now: datetime) -> None:
+    """Put the user in the team whose invite code this is; TeamError for an unknown code."""
+    with immediate(db):
+        team_id = team_for_invite(db, code)
+        if team_id is None:
+            raise TeamError("That invite code does not match any team. Check it with your manager.")
+        _place(db, user_id, team_id, now)
+
+
+def _place(db: Database, user_id: int, team_id: int | None, now: datetime) -> None:
+    if team_id is None:
+        db.execute("DELETE FROM team_members WHERE user_id = ?", [user_id])
+        return
+    # A move replaces the membership row only: attempts and answers stay the learner's.
+    db.execute(
+        """INSERT INTO team_members (user_id, team_id, joined_at) VALUES (?, ?, ?)
+           ON CONFLICT (user_id) DO UPDATE SET team_id = excluded.team_id,
+           joined_at = excluded.joined_at WHERE team_id != excluded.team_id""",
+        [user_id, team_id, iso(now)],
+    )
+
+
+def _require_user(db: Database, user_id: int) -> None:
+    if not db.execute("SELECT 1 FROM users WHERE id = ?", [user_id]).fetchone():
+        raise TeamError("That person does not exist.")
+
+
+def set_team(db: Database, actor: Actor, user_id: int, team_id: int | None, now: datetime) -> None:
+    """Move a learner into a team (None: out of any team), keeping their history; admins only."""
+    with immediate(db):
+        _require_admin(db, actor)
+        _require_user(db, user_id)
+        if (
+            team_id is not None
+            and not db.execute("SELECT 1 FROM teams WHERE id = ?", [team_id]).fetchone()
+        ):
+            raise TeamError("That team does not exist.")
+        _place(db, user_id, team_id, now)
+
+
+def set_managed_teams(db: Database, actor: Actor, user_id: int, team_ids: Iterable[int]) -> None:
+    """Make the person manager of exactly these teams, granting the manager role; admins only."""
+    team_ids = sorted(set(team_ids))
+    with immediate(db):
+        _require_admin(db, actor)
+        _require_user(db, user_id)
+        known = {r[0] for r in db.execute("SELECT id FROM teams")}
+        if set(team_ids) - known:
+            raise TeamError("That team does not exist.")
+        db.execute("DELETE FROM team_managers WHERE user_id = ?", [user_id])
+        db.conn.executemany(
+            "INSERT INTO team_managers (team_id, user_id) VALUES (?, ?)",
+            [(t, user_id) for t in team_ids],
+        )
+        if team_ids:
+            db.execute(
+                "INSERT OR IGNORE INTO user_roles (user_id, role) VALUES (?, 'manager')", [user_id]
+            )
+
+
+def _active_admins(db: Database) -> set[int]:
+    return {
+        r[0]
+        for r in db.execute(
+            """SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id
+               WHERE r.role = 'admin' AND u.active = 1"""
+        )
+    }
+
+
+def set_roles(db: Database, actor: Actor, user_id: int, roles: Iterable[str]) -> None:
+    """Give the person exactly these roles; admins only, and never the last admin's."""
+    roles = set(roles)
+    unknown = roles - set(ROLES)
+    if unknown:
+        raise TeamError(f"Unknown role: {', '.join(sorted(unknown))}. Roles: {', '.join(ROLES)}.")
+    if not roles:
+        raise TeamError("Everyone needs at least one role.")
+    with immediate(db):
+        _require_admin(db, actor)
+        _require_user(db, user_id)
+        if "admin" not in roles and _active_admins(db) == {user_id}:
+            raise TeamError("This is the only admin: make someone else an admin first.")
+        db.execute("DELETE FROM user_roles WHERE user_id = ?", [user_id])
+        db.conn.executemany(
+            "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", [(user_id, r) for r in roles]
+        )
+        if "manager" not in roles:
+            db.execute("DELETE FROM team_managers WHERE user_id = ?", [user_id])
+
+
+def set_active(db: Database, actor: Actor, user_id: int, active: bool) -> None:
+    """Deactivate a person (records kept, no more sign-ins, logins ended) or let them back; admins only."""
+    with immediate(db):
+        _require_admin(db, actor)
+        _require_user(db, user_id)
+        if not active and _active_admins(db) == {user_id}:
+            raise TeamError("This is the only admin: make someone else an admin first.")
+        accounts.set_user_active(db, user_id, active)
+
+
+def issue_reset_code(db: Database, actor: Actor, user_id: int, now: datetime) -> str:
+    """A one-time password-reset code for the person, to hand over in person; admins only."""
+    with immediate(db):
+        _require_admin(db, actor)
+        _require_user(db, user_id)
+        return accounts.store_reset_code(db, user_id, now)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone with an account, as the admin's people page lists them."""
+
+    id: int
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
+    active: bool
+    team_id: int | None
+    team: str | None
+    manages: tuple[int, ...]
+    """Ids of the teams they manage."""
+
+
+def people(db: Database, actor: Actor) -> list[Person]:
+    """Everyone with an account, by name; admins only (others get nobody)."""
+    if not is_admin(db, actor):
+        return []
+    rows = db.execute(
+        """SELECT u.id, u.username, u.display_name,
+             (SELECT json_group_array(role) FROM user_roles WHERE user_id = u.id),
+             u.active, m.team_id, t.name,
+             (SELECT json_group_array(team_id) FROM team_managers WHERE user_id = u.id)
+           FROM users u LEFT JOIN team_members m ON m.user_id = u.id
+           LEFT JOIN teams t ON t.id = m.team_id
+           ORDER BY u.display_name COLLATE NOCASE, u.id"""
+    )
+    return [
+        Person(
+            id=r[0],
+            username=r[1],
+            display_name=r[2],
+            roles=tuple(role for role in ROLES if role in json.loads(r[3])),
+            active=bool(r[4]),
+            team_id=r[5],
+            team=r[6],
+            manages=tuple(sorted(json.loads(r[7]))),
+        )
+        for r in rows
+    ]
+
+
+def user_id_for(db: Database, username: str) -> int:
+    """The id of the account with that username; TeamError if there is none."""
+    user = accounts.find_user(db, username)
+    if user is None:
+        raise TeamError(f"There is no account with the username {username.strip()!r}.")
+    return user.id

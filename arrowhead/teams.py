@@ -1,0 +1,371 @@
+"""Teams as a manager sees them: learner statuses, team totals and scenario insight (pure).
+
+Nothing here reads the clock or the database: storage hands over the records,
+the page hands over the time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from arrowhead.quizzes import BEHAVIOURS, MAX_POINTS, STYLES, Quiz
+from arrowhead.scoring import Profile
+
+NOT_STARTED = "not started"
+ON_TRACK = "on track"
+STUCK = "stuck"
+INACTIVE = "inactive"
+STATUSES = (NOT_STARTED, ON_TRACK, STUCK, INACTIVE)
+"""In order of precedence: a learner gets the first status that applies."""
+
+INACTIVE_AFTER = timedelta(days=14)
+STUCK_FAILURES = 2
+"""Failed attempts at one quiz, without passing it, that make a learner stuck."""
+
+TOO_EASY_FACILITY = 90.0
+MOST_CHOSE_SHARE = 0.5
+"""A weaker option chosen by more than this share of learners is flagged."""
+SMALL_SAMPLE = 10
+"""Under this many learners, statistics come with a warning."""
+
+FLAG_TOO_EASY = "too easy"
+FLAG_MOST_CHOSE_WEAKER = "most chose the same weaker option"
+FLAG_STRONG_MISS = "strong sellers miss this"
+FLAG_UNPICKED = "an option nobody picks"
+
+MAX_TEAM_NAME = 60
+# No look-alike characters (0/O, 1/I/L): codes are read aloud and typed from slides.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+INVITE_LENGTH = 8
+RESET_LENGTH = 12
+
+
+class TeamError(ValueError):
+    """A request about teams or people that cannot be carried out; the message is for the user."""
+
+
+def clean_team_name(name: str) -> str:
+    """The team name, trimmed, or TeamError saying what is wrong with it."""
+    name = " ".join(name.split())
+    if not name:
+        raise TeamError("Please give the team a name.")
+    if len(name) > MAX_TEAM_NAME:
+        raise TeamError(f"A team name is at most {MAX_TEAM_NAME} characters.")
+    if any(not c.isprintable() for c in name):
+        raise TeamError("A team name cannot contain control characters.")
+    return name
+
+
+def new_code(length: int) -> str:
+    """A random code of unambiguous capitals and digits, for invites and password resets."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def normalise_code(code: str) -> str:
+    """A code as typed (any case, spaces or hyphens) in the form it is stored."""
+    return "".join(c for c in code.upper() if c.isalnum())
+
+
+@dataclass(frozen=True)
+class QuizRecord:
+    """One learner's finished self-paced attempts at one quiz, summed up."""
+
+    quiz_id: str
+    best: int
+    """Best score, percent."""
+    passed: bool
+    failures: int
+    """Finished attempts below the pass mark."""
+
+
+@dataclass(frozen=True)
+class LearnerRecord:
+    """What storage knows about one learner, as the overview needs it."""
+
+    user_id: int
+    display_name: str
+    """Entered by the learner: always shown as plain text."""
+    username: str
+    sections_read: int
+    """Sections read that the course still has."""
+    quizzes: tuple[QuizRecord, ...]
+    """Only quizzes the course still has."""
+    last_active: datetime | None
+    """The latest section read, attempt started or answer given; None if nothing yet."""
+
+
+@dataclass(frozen=True)
+class LearnerOverview:
+    """One row of the team overview."""
+
+    user_id: int
+    display_name: str
+    username: str
+    completion: float
+    """Share (0–1) of the course's sections and quizzes done, as on the learner's own map."""
+    modules_passed: int
+    average_best: float | None
+    """Mean of the best scores over the quizzes attempted; None if none finished."""
+    last_active: datetime | None
+    status: str
+    best_scores: dict[str, int]
+    """Best score per quiz id attempted."""
+
+
+def learner_status(record: LearnerRecord, now: datetime, course_done: bool = False) -> str:
+    """The learner's status; the first that applies of not started, stuck, inactive, on track.
+
+    Stuck comes before inactive: a learner who failed a quiz twice and then went
+    quiet most likely went quiet because of it, and that is the conversation to
+    have. A learner who has finished the course is on track however long ago.
+    """
+    if record.last_active is None:
+        return NOT_STARTED
+    if any(q.failures >= STUCK_FAILURES and not q.passed for q in record.quizzes):
+        return STUCK
+    if not course_done and now - record.last_active >= INACTIVE_AFTER:
+        return INACTIVE
+    return ON_TRACK
+
+
+def overview_row(
+    record: LearnerRecord, steps: int, quiz_count: int, now: datetime
+) -> LearnerOverview:
+    """The overview row for one learner, given the course's step and quiz counts."""
+    passed = sum(1 for q in record.quizzes if q.passed)
+    done = record.sections_read + passed
+    completion = done / steps if steps else 0.0
+    bests = {q.quiz_id: q.best for q in record.quizzes}
+    return LearnerOverview(
+        user_id=record.user_id,
+        display_name=record.display_name,
+        username=record.username,
+        completion=completion,
+        modules_passed=passed,
+        average_best=sum(bests.values()) / len(bests) if bests else None,
+        last_active=record.last_active,
+        status=learner_status(record, now, course_done=steps > 0 and done >= steps),
+        best_scores=bests,
+    )
+
+
+@dataclass(frozen=True)
+class TeamTotals:
+    """The figures on top of the overview."""
+
+    learners: int
+    completion: float
+    """Mean completion (0–1) over the learners."""
+    average_best: float | None
+    modules_passed: int
+    statuses: dict[str, int]
+    """How many learners have each status."""
+
+
+def team_totals(rows: Iterable[LearnerOverview]) -> TeamTotals:
+    """Totals over overview rows."""
+    rows = list(rows)
+    bests = [r.average_best for r in rows if r.average_best is not None]
+    return TeamTotals(
+        learners=len(rows),
+        completion=sum(r.completion for r in rows) / len(rows) if rows else 0.0,
+        average_best=sum(bests) / len(bests) if bests else None,
+        modules_passed=sum(r.modules_passed for r in rows),
+        statuses={s: sum(1 for r in rows if r.status == s) for s in STATUSES},
+    )
+
+
+UPPER, MIDDLE, LOWER = "upper", "middle", "lower"
+
+
+@dataclass(frozen=True)
+class OptionTally:
+    """First-attempt answers that chose one option, from one third of the learners."""
+
+    quiz_id: str
+    scenario_id: str
+    option_id: str
+    third: str
+    """UPPER, MIDDLE or LOWER: where the learners stand by overall score."""
+    chosen: int
+    points: int
+    max_points: int
+
+
+@dataclass(frozen=True)
+class OptionInsight:
+    """How often one option was chosen on first attempts."""
+
+    option_id: str
+    letter: str
+    text: str
+    points: int
+    chosen: int
+    share: float
+    """Share (0–1) of the learners who answered the scenario."""
+
+
+@dataclass(frozen=True)
+class ScenarioInsight:
+    """Statistics for one scenario, from first attempts."""
+
+    quiz_id: str
+    scenario_id: str
+    title: str
+    learners: int
+    """Learners who answered it in their first attempt."""
+    options: tuple[OptionInsight, ...]
+    facility: float | None
+    """Mean first-attempt score on the scenario, 0–100."""
+    discrimination: float | None
+    """Mean score (0–1) of the upper third of learners by overall score minus the lower third's;
+    None when either third has no answer to this scenario."""
+    flags: tuple[str, ...]
+
+    @property
+    def small_sample(self) -> bool:
+        """Fewer learners than SMALL_SAMPLE: read the figures with care."""
+        return self.learners < SMALL_SAMPLE
+
+
+def thirds(overall: Mapping[int, float]) -> tuple[frozenset[int], frozenset[int]]:
+    """The upper and lower third of learners by overall score (ties broken by user id).
+
+    With fewer than three learners there are no thirds to compare.
+    """
+    ranked = sorted(overall, key=lambda user_id: (-overall[user_id], user_id))
+    size = len(ranked) // 3
+    if size == 0:
+        return frozenset(), frozenset()
+    return frozenset(ranked[:size]), frozenset(ranked[-size:])
+
+
+def quiz_insight(quiz: Quiz, tallies: Iterable[OptionTally]) -> list[ScenarioInsight]:
+    """Option counts, facility, discrimination and flags for every scenario of a quiz.
+
+    Discrimination is the upper third's mean score on the scenario minus the
+    lower third's (each 0–1), the thirds ranked by overall score on the course.
+    """
+    by_scenario: dict[str, list[OptionTally]] = {}
+    for tally in tallies:
+        if tally.quiz_id == quiz.id:
+            by_scenario.setdefault(tally.scenario_id, []).append(tally)
+    insights = []
+    for scenario in quiz.scenarios:
+        mine = by_scenario.get(scenario.id, [])
+        learners = sum(t.chosen for t in mine)
+        options = tuple(
+            OptionInsight(
+                option_id=o.id,
+                letter=scenario.letter(o.id),
+                text=o.text,
+                points=o.points,
+                chosen=(chosen := sum(t.chosen for t in mine if t.option_id == o.id)),
+                share=chosen / learners if learners else 0.0,
+            )
+            for o in scenario.options
+        )
+        facility = _mean_score(mine)
+        facility_pct = None if facility is None else 100 * facility
+        high = _mean_score([t for t in mine if t.third == UPPER])
+        low = _mean_score([t for t in mine if t.third == LOWER])
+        discrimination = None if high is None or low is None else high - low
+        insights.append(
+            ScenarioInsight(
+                quiz_id=quiz.id,
+                scenario_id=scenario.id,
+                title=scenario.title,
+                learners=learners,
+                options=options,
+                facility=facility_pct,
+                discrimination=discrimination,
+                flags=_flags(options, facility_pct, discrimination, learners),
+            )
+        )
+    return insights
+
+
+def _mean_score(tallies: list[OptionTally]) -> float | None:
+    possible = sum(t.max_points for t in tallies)
+    return sum(t.points for t in tallies) / possible if possible else None
+
+
+def _flags(
+    options: tuple[OptionInsight, ...],
+    facility: float | None,
+    discrimination: float | None,
+    learners: int,
+) -> tuple[str, ...]:
+    if not learners:
+        return ()
+    flags = []
+    if facility is not None and facility > TOO_EASY_FACILITY:
+        flags.append(FLAG_TOO_EASY)
+    if any(o.points < MAX_POINTS and o.share > MOST_CHOSE_SHARE for o in options):
+        flags.append(FLAG_MOST_CHOSE_WEAKER)
+    # Negative discrimination: the learners who do best overall do worse here
+    # than the weakest third, so the scenario or its best option may mislead.
+    if discrimination is not None and discrimination < 0:
+        flags.append(FLAG_STRONG_MISS)
+    if any(o.chosen == 0 for o in options):
+        flags.append(FLAG_UNPICKED)
+    return tuple(flags)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value safe to put in a CSV cell: text that a spreadsheet would run as a formula gets a '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_text(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
+    """A CSV file's text, every cell protected against spreadsheet formulas."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class ChoiceTally:
+    """Answers of one style and behaviour, counted and summed (one learner's, or a team's)."""
+
+    style: str
+    behaviour: str | None
+    count: int
+    points: int
+    max_points: int
+
+
+def tally_profile(tallies: Iterable[ChoiceTally]) -> Profile:
+    """The same profile scoring.build_profile gives, from counted answers instead of each one."""
+    tallies = list(tallies)
+    total = sum(t.count for t in tallies if t.style in STYLES)
+    styles = {
+        s: (sum(t.count for t in tallies if t.style == s) / total if total else 0.0) for s in STYLES
+    }
+    behaviours: dict[str, float | None] = {}
+    for behaviour in BEHAVIOURS:
+        mine = [t for t in tallies if t.behaviour == behaviour]
+        possible = sum(t.max_points for t in mine)
+        behaviours[behaviour] = 100 * sum(t.points for t in mine) / possible if possible else None
+    return Profile(styles=styles, behaviours=behaviours, answers=sum(t.count for t in tallies))
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """The operator at the shell (the `arrowhead` command): may do what an admin may."""
+
+
+COMMAND_LINE = CommandLine()
