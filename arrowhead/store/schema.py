@@ -103,4 +103,5 @@ def create_learning_records(db: Database) -> None:
         )""",
     )
 
+from arrowhead.store import teams as _teams  # noqa: E402,F401  (registers its migrations)
 from arrowhead.store import workshops as _workshops  # noqa: E402,F401  (registers its migrations)
