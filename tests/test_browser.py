@@ -1,0 +1,184 @@
+"""The learner's journey in a real browser against a real `streamlit run` server."""
+
+import re
+
+import pytest
+from conftest import NOW
+from playwright.sync_api import Page, expect
+
+from arrowhead.store import accounts
+from arrowhead.store.database import apply_migrations, open_database
+
+pytestmark = pytest.mark.browser
+XSS_NAME = "Ada <img src=x onerror=alert(1)>"
+
+
+def seed_admin(server) -> None:
+    db = open_database(server.db_path)
+    apply_migrations(db)
+    accounts.create_first_admin(db, "boss", "The Boss", "password123", NOW)
+    db.close()
+
+
+def wait_for_app(page: Page) -> None:
+    """Wait until Streamlit has finished the current run."""
+    page.wait_for_selector("[data-testid='stApp']")
+    expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0, timeout=15_000)
+
+
+def sign_up(page: Page, url: str, name: str, username: str) -> None:
+    page.goto(url)
+    page.get_by_role("tab", name="Create an account").click()
+    page.get_by_label("Your name, as colleagues should see it").fill(name)
+    page.get_by_label("Username").last.fill(username)
+    page.get_by_label("Password (at least 8 characters)").fill("password123")
+    page.get_by_label("Password again").fill("password123")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Partnership selling", exact=True)).to_be_visible(
+        timeout=15_000
+    )
+
+
+def test_new_learner_reads_takes_a_quiz_and_keeps_it_after_reload(server, browser):
+    seed_admin(server)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    alerts: list[str] = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    sign_up(page, server.url, XSS_NAME, "ada")
+
+    # The display name is plain text: no image element was made from it, no script ran.
+    expect(page.get_by_text(XSS_NAME, exact=True)).to_be_visible()
+    assert page.locator("img[src='x']").count() == 0
+
+    # Read the first section and move on.
+    page.get_by_text("Continue where you left off").click()
+    expect(page.get_by_text("By the end of this module you will be able to:")).to_be_visible()
+    expect(page.get_by_text("Section 1 of 5")).to_be_visible()
+    page.get_by_role("button", name="Mark as read and continue →").click()
+    expect(page.get_by_text("Section 2 of 5")).to_be_visible()
+
+    # Take the module's quiz from start to finish: always the first option.
+    page.goto(server.url + "/quiz?quiz=three-styles")
+    page.get_by_role("button", name="Start the quiz").click()
+    for number in range(1, 8):
+        expect(page.get_by_text(f"Scenario {number} of 7")).to_be_visible()
+        page.locator("[data-testid='stRadio'] [role='radiogroup'] label").first.click()
+        page.get_by_role("button", name="Submit answer").click()
+        expect(page.get_by_text(re.compile(r"of 10 points")).first).to_be_visible()
+        label = "See your result" if number == 7 else "Next scenario →"
+        page.get_by_role("button", name=label).click()
+    expect(page.get_by_text(re.compile(r"Your latest score: \d+%"))).to_be_visible()
+    score = page.get_by_text(re.compile(r"Your latest score: \d+%")).inner_text()
+
+    # A reload starts a new Streamlit session: the cookie keeps the learner signed in.
+    page.reload()
+    expect(page.get_by_text(score)).to_be_visible(timeout=15_000)
+    page.goto(server.url)
+    expect(
+        page.get_by_text("1 of 6 steps").or_(page.get_by_text(re.compile(r"2 of 6 steps")))
+    ).to_be_visible()
+    expect(page.get_by_text(XSS_NAME, exact=True)).to_be_visible()
+
+    db = open_database(server.db_path)
+    assert db.execute("SELECT count(*) FROM answers").fetchone()[0] == 7
+    assert db.execute("SELECT count(*) FROM section_reads").fetchone()[0] == 1
+    db.close()
+    assert alerts == []
+    context.close()
+
+
+def test_login_holds_in_a_second_tab_and_sign_out_ends_it_everywhere(server, browser):
+    seed_admin(server)
+    context = browser.new_context()
+    first = context.new_page()
+    sign_up(first, server.url, "Kim", "kim")
+
+    second = context.new_page()
+    second.goto(server.url + "/progress")
+    expect(second.get_by_role("heading", name="My progress")).to_be_visible(timeout=15_000)
+
+    # Another browser has no cookie: it is asked to sign in.
+    stranger = browser.new_context().new_page()
+    stranger.goto(server.url + "/progress")
+    expect(stranger.get_by_role("button", name="Sign in")).to_be_visible(timeout=15_000)
+    expect(stranger.get_by_text("My progress")).to_have_count(0)
+
+    first.goto(server.url + "/account")
+    first.get_by_role("button", name="Sign out").click()
+    expect(first.get_by_role("button", name="Sign in")).to_be_visible(timeout=15_000)
+
+    # The other tab loses the login on its next run, without reloading.
+    second.get_by_role("link", name="Course").click()
+    expect(second.get_by_role("button", name="Sign in")).to_be_visible(timeout=15_000)
+    second.reload()
+    expect(second.get_by_role("button", name="Sign in")).to_be_visible(timeout=15_000)
+    context.close()
+
+
+def test_wrong_password_in_the_browser_gets_a_plain_message(server, browser):
+    seed_admin(server)
+    page = browser.new_page()
+    page.goto(server.url)
+    page.get_by_label("Username").first.fill("boss")
+    page.get_by_label("Password", exact=True).fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("That username and password do not match an account.")).to_be_visible()
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+    page.close()
+
+
+# Records every UUID the server sends, and, when window.__hijack is set, asks the
+# server to resume that Streamlit session id instead of starting a new one.
+SESSION_SPY = """
+(() => {
+  const Original = window.WebSocket;
+  window.__ids = [];
+  window.WebSocket = function (url, protocols) {
+    if (window.__hijack && Array.isArray(protocols)) {
+      protocols = [protocols[0], protocols[1] || "", window.__hijack];
+    }
+    const socket = new Original(url, protocols);
+    socket.addEventListener("message", (event) => {
+      Promise.resolve(event.data instanceof Blob ? event.data.arrayBuffer() : event.data).then((data) => {
+        if (!(data instanceof ArrayBuffer)) return;
+        const text = new TextDecoder("latin1").decode(data);
+        const found = text.match(/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}/g);
+        if (found) window.__ids.push(...found);
+      });
+    });
+    return socket;
+  };
+  window.WebSocket.prototype = Original.prototype;
+  Object.assign(window.WebSocket, Original);
+})();
+"""
+
+
+def test_another_browser_presenting_a_session_id_does_not_get_its_login(server, browser):
+    """Regression: a login held in session state must not follow a stolen Streamlit session id."""
+    seed_admin(server)
+    victim = browser.new_context().new_page()
+    victim.add_init_script(SESSION_SPY)
+    victim.goto(server.url)
+    victim.get_by_label("Username").first.fill("boss")
+    victim.get_by_label("Password", exact=True).fill("password123")
+    victim.get_by_role("button", name="Sign in").click()
+    expect(victim.get_by_role("heading", name="Partnership selling", exact=True)).to_be_visible(
+        timeout=15_000
+    )
+    candidates = sorted(set(victim.evaluate("window.__ids")))
+
+    resumed = 0
+    for session_id in candidates:
+        thief = browser.new_context().new_page()
+        thief.add_init_script(f"window.__hijack = {session_id!r};" + SESSION_SPY)
+        thief.goto(server.url)
+        expect(thief.get_by_role("button", name="Sign in")).to_be_visible(timeout=15_000)
+        expect(thief.get_by_role("heading", name="Partnership selling", exact=True)).to_have_count(
+            0
+        )
+        resumed += session_id in thief.evaluate("window.__ids")
+        thief.context.close()
+    # The server did hand the victim's session to one of the thieves: the test really tried.
+    assert resumed == 1
