@@ -3,7 +3,7 @@
 import streamlit as st
 
 from arrowhead.store.accounts import count_users
-from arrowhead.ui import components
+from arrowhead.ui import components, workshop_parts
 
 st.set_page_config(page_title="Arrowhead", page_icon=":material/target:", layout="centered")
 
@@ -25,7 +25,9 @@ if user is None:
         ]
     else:
         pages = [
-            st.Page(UI + "signin_page.py", title="Sign in", icon=":material/login:", default=True)
+            st.Page(UI + "signin_page.py", title="Sign in", icon=":material/login:", default=True),
+            # Workshop participants need no account.
+            workshop_parts.join_page(),
         ]
     page = st.navigation(pages, position="hidden")
 else:
@@ -60,6 +62,10 @@ else:
         ),
     ]
     sections = {"Learn": learning}
+    # Workshops: anyone can join one; facilitators and admins run them.
+    learning.append(workshop_parts.join_page())
+    if workshop_parts.can_facilitate(user):
+        sections["Workshops"] = workshop_parts.facilitator_pages()
     if user.has_role("admin"):
         sections["Admin"] = [
             st.Page(

@@ -27,7 +27,7 @@ SCENARIO = Scenario(
         Option("strategic", "Ask.", 10, "partnership", None, "Strategic."),
     ),
 )
-ENTRIES = [DeckEntry("01-alpha", "alpha-one"), DeckEntry("01-alpha", "alpha-two")]
+ENTRIES = [DeckEntry("alpha", "alpha-one"), DeckEntry("alpha", "alpha-two")]
 
 
 def _vote(db, participant, position, round_, option_id):
@@ -198,9 +198,7 @@ def test_a_learners_final_vote_goes_on_their_record_as_a_workshop_answer(db, fac
     store.act(db, facilitator, workshop.id, "revote", NOW)
     _vote(db, lou, 0, 2, "strategic")
     attempts = learning.attempts_of(db, learner.id)
-    assert [(a.quiz_id, a.source, a.finished_at) for a in attempts] == [
-        ("01-alpha", "workshop", None)
-    ]
+    assert [(a.quiz_id, a.source, a.finished_at) for a in attempts] == [("alpha", "workshop", None)]
     answers = learning.answers_in(db, attempts[0].id)
     assert [(a.scenario_id, a.option_id, a.points) for a in answers] == [
         ("alpha-one", "strategic", 10)
@@ -208,7 +206,7 @@ def test_a_learners_final_vote_goes_on_their_record_as_a_workshop_answer(db, fac
     # Workshop answers feed the style profile but are not quiz results.
     assert journey.profile_of(db, learner.id).answers == 1
     assert journey.finished_attempts(db, learner.id) == []
-    assert learning.open_attempt(db, learner.id, "01-alpha") is None
+    assert learning.open_attempt(db, learner.id, "alpha") is None
     store.act(db, facilitator, workshop.id, "end", NOW + timedelta(minutes=30))
     ended = learning.attempts_of(db, learner.id)[0]
     assert ended.finished_at is not None and ended.score == 100 and ended.passed is None

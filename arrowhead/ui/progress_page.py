@@ -6,6 +6,7 @@ import streamlit as st
 
 from arrowhead import journey
 from arrowhead.scoring import BEHAVIOUR_NAMES, advice
+from arrowhead.store import workshops as workshop_store
 from arrowhead.ui import components
 
 user = components.require_viewer()
@@ -120,3 +121,30 @@ if profile.answers:
         st.caption("None of your answers so far exercised one of the four behaviours.")
 else:
     st.caption("Answer a scenario to see where your choices lean.")
+
+st.subheader("Workshop answers", anchor=False)
+workshop_answers = workshop_store.workshop_answers_of(db, user.id)
+if workshop_answers:
+    st.caption(
+        "Your final vote on each scenario in a live workshop. These count in your selling "
+        "style above, not as quiz attempts."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Workshop": a.workshop_title,
+                    "Date": a.started_at[:10],
+                    "Scenario": scenario.title if scenario else a.scenario_id,
+                    "Your choice": scenario.letter(a.option_id) if scenario else "?",
+                    "Points": f"{a.points} of {a.max_points}",
+                }
+                for a in workshop_answers
+                for scenario in [course.scenario(a.quiz_id, a.scenario_id)]
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+else:
+    st.caption("Answers you give in a live workshop while signed in show here.")

@@ -1,0 +1,182 @@
+"""Running a live workshop from the laptop: the controls, the room's votes, who has joined."""
+
+import pandas as pd
+import streamlit as st
+
+from arrowhead.store import workshops as store
+from arrowhead.ui import components
+from arrowhead.ui import workshop_parts as parts
+from arrowhead.workshops import JOIN_SCREEN, WorkshopError
+
+MESSAGE_KEY = "facilitate_message"
+
+user = parts.require_facilitator()
+db = components.database()
+course = components.course()
+workshop = parts.workshop_param(user)
+
+if workshop is None:
+    st.title("Run a workshop", anchor=False)
+    live = [w for w in store.workshops_of(db, user) if not w.stage.ended]
+    if not live:
+        st.info("No workshop is running. Start one from a deck.")
+    for item in live:
+        with st.container(border=True):
+            # The title is a deck name a facilitator typed: plain text.
+            st.text(f"{item.title} · code {item.join_code} · started {item.started_at[:16]}")
+            st.page_link(
+                parts.FACILITATE_PAGE,
+                label="Open its controls",
+                icon=":material/tune:",
+                query_params={"workshop": str(item.id)},
+            )
+    st.page_link(parts.DECK_PAGE, label="Workshop decks", icon=":material/style:")
+    st.stop()
+assert workshop is not None
+
+st.title("Workshop controls", anchor=False)
+st.text(workshop.title)
+if workshop.stage.ended:
+    st.info("This workshop has ended.")
+    st.page_link(
+        parts.HISTORY_PAGE,
+        label="See its summary",
+        icon=":material/summarize:",
+        query_params={"workshop": str(workshop.id)},
+    )
+    st.stop()
+
+link = parts.join_url(workshop.join_code, parts.FACILITATE_PATH)
+st.markdown(f"Join code **{workshop.join_code}** · participants open")
+st.code(link, language=None, wrap_lines=True)
+st.page_link(
+    parts.PROJECTOR_PAGE,
+    label="Open the projector view (open it in a new window on the projector)",
+    icon=":material/present_to_all:",
+    query_params={"workshop": str(workshop.id)},
+)
+
+
+def act(action: str) -> None:
+    """Apply a control; a refusal is kept to be shown as a plain message."""
+    try:
+        store.act(db, user, workshop.id, action, components.now())
+    except WorkshopError as err:
+        st.session_state[MESSAGE_KEY] = str(err)
+
+
+@st.fragment(run_every=2)
+def controls(workshop_id: int) -> None:
+    """The controls and the live count, redrawn from the database every two seconds."""
+    live = store.workshop_for(db, user, workshop_id)
+    stage = live.stage
+    if stage.ended:
+        st.rerun()
+    message = st.session_state.pop(MESSAGE_KEY, None)
+    if message:
+        st.warning(message)
+    on_scenario = stage.position != JOIN_SCREEN
+    scenario = parts.scenario_at(course, live.entries[stage.position]) if on_scenario else None
+    count = store.round_count(db, user, live.id, stage.position, stage.round)
+    if not on_scenario:
+        st.subheader("Join screen", anchor=False)
+    elif scenario is None:
+        st.subheader(f"Scenario {stage.position + 1}: no longer in the course", anchor=False)
+    else:
+        round_note = " · revote" if stage.round > 1 else ""
+        st.subheader(
+            f"Scenario {stage.position + 1} of {len(live.entries)}{round_note}: {scenario.title}",
+            anchor=False,
+        )
+    joined, voted, status = st.columns(3)
+    joined.metric("Joined", count.joined)
+    voted.metric("Voted", count.voted if on_scenario else "–")
+    status.metric("Voting", "open" if stage.voting_open else "closed")
+
+    row = st.columns(4)
+    row[0].button(
+        "← Previous",
+        key="control_previous",
+        on_click=act,
+        args=("previous",),
+        disabled=not on_scenario,
+        width="stretch",
+    )
+    row[1].button(
+        "Next →",
+        key="control_next",
+        on_click=act,
+        args=("next",),
+        disabled=stage.position + 1 >= len(live.entries),
+        width="stretch",
+    )
+    if stage.voting_open:
+        row[2].button(
+            "Close voting", key="control_close", on_click=act, args=("close",), width="stretch"
+        )
+    else:
+        row[2].button(
+            "Open voting",
+            key="control_open",
+            on_click=act,
+            args=("open",),
+            type="primary",
+            disabled=not on_scenario or stage.revealed or scenario is None,
+            width="stretch",
+        )
+    if stage.results_shown:
+        row[3].button(
+            "Hide results", key="control_hide", on_click=act, args=("hide",), width="stretch"
+        )
+    else:
+        row[3].button(
+            "Show results",
+            key="control_show",
+            on_click=act,
+            args=("show",),
+            disabled=not on_scenario,
+            width="stretch",
+        )
+    row = st.columns(4)
+    row[0].button(
+        "Revote",
+        key="control_revote",
+        on_click=act,
+        args=("revote",),
+        disabled=not on_scenario or stage.revealed or stage.round > 1,
+        width="stretch",
+    )
+    row[1].button(
+        "Reveal",
+        key="control_reveal",
+        on_click=act,
+        args=("reveal",),
+        disabled=not on_scenario or stage.revealed,
+        width="stretch",
+    )
+    row[3].button("End workshop", key="control_end", on_click=act, args=("end",), width="stretch")
+
+    if scenario is not None:
+        rounds = {"First vote": count.votes}
+        if stage.round > 1:
+            first = store.round_count(db, user, live.id, stage.position, 1)
+            rounds = {"First vote": first.votes, "Revote": count.votes}
+        st.caption("Live votes (the projector shows them only when results are shown)")
+        st.altair_chart(parts.votes_chart(scenario, rounds, stage.revealed), width="stretch")
+        st.caption("Votes — " + parts.tally_line(scenario, count.votes))
+        if stage.revealed and scenario.discussion:
+            st.markdown("**Discuss**")
+            for prompt in scenario.discussion:
+                st.markdown(f"- {prompt}")
+
+    people = store.participants_of(db, user, live.id)
+    with st.expander(f"Who has joined ({len(people)})"):
+        # Nicknames are participants' own text: a table shows them as plain text.
+        st.dataframe(
+            pd.DataFrame({"Nickname": [p.nickname for p in people]}),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+controls(workshop.id)

@@ -1,0 +1,208 @@
+"""What the workshop pages share: the facilitator check, the participant's rejoin token,
+the join link and its QR code, and the vote chart."""
+
+from __future__ import annotations
+
+import io
+import json
+from urllib.parse import urlencode, urlsplit
+
+import altair as alt
+import pandas as pd
+import segno
+import streamlit as st
+
+from arrowhead.accounts import User, new_login_token
+from arrowhead.course import Course
+from arrowhead.quizzes import Scenario
+from arrowhead.store import workshops as store
+from arrowhead.ui import components
+from arrowhead.workshops import DeckEntry, WorkshopError, can_facilitate
+
+DECK_PAGE = "arrowhead/ui/deck_page.py"
+FACILITATE_PAGE = "arrowhead/ui/facilitate_page.py"
+PROJECTOR_PAGE = "arrowhead/ui/projector_page.py"
+JOIN_PAGE = "arrowhead/ui/join_page.py"
+HISTORY_PAGE = "arrowhead/ui/workshops_history_page.py"
+JOIN_PATH = "join"
+"""The join page's url_path: course_app.py gives it this path in both navigations."""
+PROJECTOR_PATH = "projector"
+FACILITATE_PATH = "facilitate"
+
+PARTICIPANT_COOKIE = "arrowhead_participant"
+PARTICIPANT_DAYS = 30
+_TOKEN_KEY = "_arrowhead_participant"
+_TOKEN_COOKIE_KEY = "_arrowhead_participant_cookie"
+
+
+def require_facilitator() -> User:
+    """The signed-in user if they may run workshops; otherwise stop with a plain message."""
+    user = components.require_viewer()
+    if not can_facilitate(user):
+        st.error("Workshops are run by facilitators. This page is not available to your account.")
+        st.stop()
+    return user
+
+
+def workshop_param(user: User) -> store.Workshop | None:
+    """The Workshop named by ?workshop= if the user ran it; None if none is named.
+
+    A tampered or foreign id stops the page with a plain message.
+    """
+    raw = components.query_param("workshop")
+    if raw is None:
+        return None
+    try:
+        return store.workshop_for(components.database(), user, int(raw))
+    except (ValueError, WorkshopError):
+        st.error(store.NO_SUCH_WORKSHOP)
+        st.page_link(HISTORY_PAGE, label="Your workshops", icon=":material/groups:")
+        st.stop()
+
+
+def participant_token(create: bool = False) -> str | None:
+    """This browser's rejoin token: held for this connection, or from its cookie.
+
+    With create, a browser without one gets a fresh token, and the cookie is
+    written on this run so a reload or a lost connection rejoins as the same
+    participant.
+    """
+    # Held in session state with the connection's key, as the login is: a
+    # browser presenting another browser's session id does not get the token.
+    connection = components._connection_key()
+    held = st.session_state.get(_TOKEN_KEY)
+    if held and held[1] == connection:
+        return held[0]
+    cookie = st.context.cookies.get(PARTICIPANT_COOKIE)
+    if isinstance(cookie, str) and cookie:
+        return cookie
+    if not create:
+        return None
+    token = new_login_token()
+    st.session_state[_TOKEN_KEY] = (token, connection)
+    st.session_state[_TOKEN_COOKIE_KEY] = token
+    return token
+
+
+def sync_participant_cookie() -> None:
+    """Write the rejoin cookie in the browser, once, after a new token was made."""
+    token = st.session_state.pop(_TOKEN_COOKIE_KEY, None)
+    if not token:
+        return
+    # Our own script with a server-made URL-safe token: nothing from a user.
+    script = (
+        "<script>(function(){var secure = location.protocol === 'https:' ? '; Secure' : '';"
+        f"document.cookie = {json.dumps(PARTICIPANT_COOKIE)} + '=' + {json.dumps(token)} + "
+        f"'; Max-Age={PARTICIPANT_DAYS * 24 * 3600}; Path=/; SameSite=Lax' + secure;}})();</script>"
+    )
+    st.html(script, unsafe_allow_javascript=True)
+
+
+def app_base_url(page_path: str) -> str:
+    """Where this app is served, as the browser sees it, from a page at page_path."""
+    url = st.context.url
+    if isinstance(url, str) and url:
+        parts = urlsplit(url)
+        # st.context.url ends with the current page's path; the base is what is before it.
+        path = parts.path.rstrip("/").removesuffix("/" + page_path)
+        return f"{parts.scheme}://{parts.netloc}{path}"
+    host = st.context.headers.get("Host")
+    return f"http://{host}" if isinstance(host, str) and host else ""
+
+
+def join_url(code: str, page_path: str) -> str:
+    """The link participants open: the join page with the code filled in."""
+    return f"{app_base_url(page_path)}/{JOIN_PATH}?{urlencode({'code': code})}"
+
+
+def qr_png(url: str) -> bytes:
+    """A QR code of the link, made here (segno), as PNG bytes."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=12, border=2)
+    return buffer.getvalue()
+
+
+def scenario_at(course: Course, entry: DeckEntry) -> Scenario | None:
+    """The deck entry's scenario, or None if it has since been removed from the course."""
+    return course.scenario(entry.quiz_id, entry.scenario_id)
+
+
+def option_label(scenario: Scenario, option_id: str) -> str:
+    """An option as shown in the room: its letter and text."""
+    option = scenario.option(option_id)
+    return f"{scenario.letter(option_id)}. {option.text}" if option else "?"
+
+
+def tally_line(scenario: Scenario, votes: dict[str, int]) -> str:
+    """The votes as one line of text beside the chart, for screen readers and tests."""
+    return " · ".join(f"{scenario.letter(o.id)}: {votes.get(o.id, 0)}" for o in scenario.options)
+
+
+def votes_chart(
+    scenario: Scenario,
+    rounds: dict[str, dict[str, int]],
+    revealed: bool,
+    large: bool = False,
+) -> alt.Chart:
+    """A bar per option (grouped by round when there was a revote); the best option marked once revealed."""
+    rows = []
+    for round_name, votes in rounds.items():
+        for option in scenario.options:
+            letter = scenario.letter(option.id)
+            if revealed and option.id == scenario.best.id:
+                letter += " ✓"
+            rows.append({"Option": letter, "Round": round_name, "Votes": votes.get(option.id, 0)})
+    data = pd.DataFrame(rows)
+    order = list(dict.fromkeys(row["Option"] for row in rows))
+    top = max([1, *(row["Votes"] for row in rows)])
+    size = 26 if large else 14
+    encoding = {
+        "x": alt.X("Option:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+        "y": alt.Y(
+            "Votes:Q", title="Votes", scale=alt.Scale(domain=[0, top]), axis=alt.Axis(tickMinStep=1)
+        ),
+        "tooltip": ["Option", "Round", "Votes"],
+    }
+    if len(rounds) > 1:
+        encoding["color"] = alt.Color(
+            "Round:N", sort=list(rounds), legend=alt.Legend(orient="top", title=None)
+        )
+        encoding["xOffset"] = alt.XOffset("Round:N", sort=list(rounds))
+    bars = alt.Chart(data).mark_bar().encode(**encoding)
+    return (
+        bars.properties(height=360 if large else 240)
+        .configure_axis(labelFontSize=size, titleFontSize=size * 0.7)
+        .configure_legend(labelFontSize=size * 0.7)
+    )
+
+
+def join_page() -> st.Page:
+    """The participants' page, reachable with or without an account at /join."""
+    return st.Page(
+        JOIN_PAGE, title="Join a workshop", icon=":material/how_to_vote:", url_path=JOIN_PATH
+    )
+
+
+def facilitator_pages() -> list[st.Page]:
+    """The pages a facilitator (or admin) gets in the navigation."""
+    return [
+        st.Page(
+            DECK_PAGE, title="Workshop decks", icon=":material/style:", url_path="workshop-decks"
+        ),
+        st.Page(
+            FACILITATE_PAGE,
+            title="Run a workshop",
+            icon=":material/tune:",
+            url_path=FACILITATE_PATH,
+        ),
+        st.Page(
+            HISTORY_PAGE, title="Past workshops", icon=":material/summarize:", url_path="workshops"
+        ),
+        st.Page(
+            PROJECTOR_PAGE,
+            title="Projector",
+            icon=":material/present_to_all:",
+            url_path=PROJECTOR_PATH,
+            visibility="hidden",
+        ),
+    ]
