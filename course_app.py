@@ -1,5 +1,7 @@
 """Arrowhead's entry point: who is signed in, which pages they get, then the page itself."""
 
+import logging
+
 import streamlit as st
 
 from arrowhead.store.accounts import count_users
@@ -88,4 +90,14 @@ else:
         if user.has_role("admin") and components.course().problems:
             st.warning("Some course files have problems; see Admin → Course files.")
 
-page.run()
+try:
+    page.run()
+except Exception:
+    # st.stop, st.rerun and page switches are not Exceptions and pass through.
+    # Anything else is a fault of ours: log it in full for the admin, and tell
+    # the person in plain words that what they did so far is kept.
+    logging.getLogger("arrowhead").exception("page %s failed", page.title)
+    st.error(
+        "Something went wrong on our side, and it has been logged. Everything you saved so far "
+        "is kept: reload the page to carry on."
+    )

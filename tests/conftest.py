@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import socket
@@ -35,6 +36,14 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def no_page_faults(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """The app turns a page's exception into a plain message; a test must still fail on one."""
+    yield
+    faults = [r for r in caplog.records if r.name == "arrowhead" and r.levelno >= logging.ERROR]
+    assert not faults, faults[0].getMessage() + "\n" + (faults[0].exc_text or "")
 
 
 @pytest.fixture
