@@ -173,6 +173,9 @@ def test_retakes_keep_every_attempt(app_env):
     assert "Your latest score: 100% — passed." in texts(at)
     scores = [a.score for a in learning.attempts_of(app_env, user.id, "alpha")]
     assert scores == [0, 100]
+    links = [link.proto.label for link in at.get("page_link") if "Attempt" in link.proto.label]
+    assert [label.split(" · ")[0] for label in links] == ["Attempt 2", "Attempt 1"]
+    assert links[0].endswith("100% · passed") and links[1].endswith("0%")
 
 
 def test_tampered_quiz_id_gets_a_plain_message(app_env):

@@ -33,7 +33,7 @@ shown = st.session_state.get(FEEDBACK_KEY)
 
 if (attempt is None or attempt.finished_at) and not shown:
     # Not in an attempt: the quiz's front page, with the latest result.
-    finished = [a for a in learning.attempts_of(db, user.id, quiz.id) if a.finished_at]
+    finished = [a for a in journey.finished_attempts(db, user.id) if a.quiz_id == quiz.id]
     st.write(
         f"{len(quiz.scenarios)} scenarios. Choose what you would do; each choice is scored and "
         f"explained. You pass with {quiz.pass_mark}% or more, and you can retake the quiz as often as you like."
@@ -44,12 +44,15 @@ if (attempt is None or attempt.finished_at) and not shown:
         (st.success if latest.passed else st.warning)(
             f"Your latest score: {latest.score}% — {verdict}."
         )
-        st.page_link(
-            components.REVIEW_PAGE,
-            label="Review that attempt",
-            icon=":material/rate_review:",
-            query_params={"attempt": str(latest.id)},
-        )
+        with st.expander(f"Review your attempts ({len(finished)})", expanded=len(finished) == 1):
+            for number, done in reversed(list(enumerate(finished, start=1))):
+                st.page_link(
+                    components.REVIEW_PAGE,
+                    label=f"Attempt {number} · {done.finished_at[:16].replace('T', ' ')} UTC · "
+                    f"{done.score}%" + (" · passed" if done.passed else ""),
+                    icon=":material/rate_review:",
+                    query_params={"attempt": str(done.id)},
+                )
     label = "Start the quiz" if not finished else "Retake the quiz"
     if st.button(label, key="quiz_start", type="primary"):
         learning.start_attempt(db, user.id, quiz.id, components.now())
