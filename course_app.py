@@ -77,6 +77,45 @@ else:
                 url_path="course-files",
             )
         ]
+    # Teams: every page checks the role again and storage checks the team scope.
+    learning.append(
+        st.Page(
+            UI + "learner_page.py",
+            title="Learner",
+            icon=":material/person_search:",
+            url_path="learner",
+            visibility="hidden",
+        )
+    )
+    if user.has_role("manager") or user.has_role("admin"):
+        sections["Team"] = [
+            st.Page(
+                UI + "team_page.py", title="My team", icon=":material/groups:", url_path="team"
+            ),
+            st.Page(
+                UI + "insight_page.py",
+                title="Scenario insight",
+                icon=":material/query_stats:",
+                url_path="insight",
+            ),
+        ]
+    if user.has_role("admin"):
+        sections.setdefault("Admin", []).extend(
+            [
+                st.Page(
+                    UI + "admin_people_page.py",
+                    title="People",
+                    icon=":material/manage_accounts:",
+                    url_path="people",
+                ),
+                st.Page(
+                    UI + "admin_teams_page.py",
+                    title="Teams",
+                    icon=":material/workspaces:",
+                    url_path="teams",
+                ),
+            ]
+        )
     sections["Account"] = [
         st.Page(
             UI + "account_page.py", title="Account", icon=":material/person:", url_path="account"

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from arrowhead.course import Course
 from arrowhead.quizzes import BEHAVIOURS, MAX_POINTS, STYLES, Quiz
 from arrowhead.scoring import Profile
 
@@ -133,10 +134,8 @@ def learner_status(record: LearnerRecord, now: datetime, course_done: bool = Fal
     return ON_TRACK
 
 
-def overview_row(
-    record: LearnerRecord, steps: int, quiz_count: int, now: datetime
-) -> LearnerOverview:
-    """The overview row for one learner, given the course's step and quiz counts."""
+def overview_row(record: LearnerRecord, steps: int, now: datetime) -> LearnerOverview:
+    """The overview row for one learner, given how many steps (sections and quizzes) the course has."""
     passed = sum(1 for q in record.quizzes if q.passed)
     done = record.sections_read + passed
     completion = done / steps if steps else 0.0
@@ -152,6 +151,16 @@ def overview_row(
         status=learner_status(record, now, course_done=steps > 0 and done >= steps),
         best_scores=bests,
     )
+
+
+def overview(
+    records: Iterable[LearnerRecord], course: Course, now: datetime
+) -> list[LearnerOverview]:
+    """The overview rows for the learners, measured against the course as it is now."""
+    steps = sum(len(m.sections) for m in course.modules) + sum(
+        1 for m in course.modules if course.quiz_for(m.id)
+    )
+    return [overview_row(r, steps, now) for r in records]
 
 
 @dataclass(frozen=True)
@@ -369,3 +378,15 @@ class CommandLine:
 
 
 COMMAND_LINE = CommandLine()
+
+
+def audience(managers: Iterable[str], yourself: bool) -> str:
+    """The sentence saying who can see a learner's records: them, their managers, the admins."""
+    managers = list(managers)
+    whose = "your" if yourself else "their"
+    named = (
+        f"{whose} manager{'s' if len(managers) > 1 else ''} ({', '.join(managers)}), "
+        if managers
+        else ""
+    )
+    return f"{'You' if yourself else 'This learner'}, {named}and the organisation's admins."

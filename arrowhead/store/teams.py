@@ -19,6 +19,9 @@ from sqlite_utils.migrations import Migrations
 from arrowhead.accounts import ROLES, User
 from arrowhead.course import Course
 from arrowhead.store import accounts
+
+# The core set must be registered first: these migrations index its tables.
+from arrowhead.store import schema as _core  # noqa: F401
 from arrowhead.store.database import MIGRATION_SETS, immediate, iso
 from arrowhead.store.learning import Attempt, _attempt
 from arrowhead.teams import (
@@ -214,27 +217,40 @@ def learner_records(
     db: Database, viewer: User, team_id: int | None, course: Course
 ) -> list[LearnerRecord]:
     """The overview's records for a team the viewer may see (or all of them), by name."""
-    teams = json.dumps(_scope(db, viewer, team_id))
+    return _records(db, _SCOPE, {"teams": json.dumps(_scope(db, viewer, team_id))}, course)
+
+
+def learner_record(
+    db: Database, viewer: User, user_id: int, course: Course
+) -> LearnerRecord | None:
+    """One learner's overview record, if the viewer may see them; else None."""
+    if not manages(db, viewer, user_id):
+        return None
+    found = _records(db, "scope(user_id) AS (SELECT :user)", {"user": user_id}, course)
+    return found[0] if found else None
+
+
+def _records(db: Database, scope: str, params: dict, course: Course) -> list[LearnerRecord]:
     sections = json.dumps([f"{m.id}/{s.id}" for m in course.modules for s in m.sections])
     quizzes = json.dumps([q.id for q in course.quizzes])
     read = dict(
         db.execute(
-            f"""WITH {_SCOPE}
+            f"""WITH {scope}
                 SELECT r.user_id, count(*) FROM section_reads r JOIN scope USING (user_id)
                 WHERE r.module_id || '/' || r.section_id IN (SELECT value FROM json_each(:sections))
                 GROUP BY r.user_id""",
-            {"teams": teams, "sections": sections},
+            {**params, "sections": sections},
         ).fetchall()
     )
     results: dict[int, list[QuizRecord]] = {}
     for user_id, quiz_id, best, passed, failures in db.execute(
-        f"""WITH {_SCOPE}
+        f"""WITH {scope}
             SELECT a.user_id, a.quiz_id, max(a.score), max(a.passed), sum(a.passed = 0)
             FROM attempts a JOIN scope USING (user_id)
             WHERE a.source = 'self' AND a.finished_at IS NOT NULL
               AND a.quiz_id IN (SELECT value FROM json_each(:quizzes))
             GROUP BY a.user_id, a.quiz_id""",
-        {"teams": teams, "quizzes": quizzes},
+        {**params, "quizzes": quizzes},
     ):
         results.setdefault(user_id, []).append(
             QuizRecord(quiz_id=quiz_id, best=best, passed=bool(passed), failures=failures)
@@ -243,14 +259,14 @@ def learner_records(
     # Correlated max() per learner: each is one step down an index, where a
     # GROUP BY over the answers would read every answer in scope.
     for user_id, name, username, answered, read_at, started in db.execute(
-        f"""WITH {_SCOPE}
+        f"""WITH {scope}
             SELECT u.id, u.display_name, u.username,
               (SELECT max(answered_at) FROM answers WHERE user_id = u.id),
               (SELECT max(read_at) FROM section_reads WHERE user_id = u.id),
               (SELECT max(started_at) FROM attempts WHERE user_id = u.id)
             FROM scope JOIN users u ON u.id = scope.user_id
             ORDER BY u.display_name COLLATE NOCASE, u.id""",
-        {"teams": teams},
+        params,
     ):
         moments = [m for m in (answered, read_at, started) if m]
         records.append(
@@ -280,6 +296,20 @@ def choice_tallies(db: Database, viewer: User, team_id: int | None) -> dict[int,
             ChoiceTally(style, behaviour, count, points, max_points)
         )
     return tallies
+
+
+def choice_tallies_of(db: Database, viewer: User, user_id: int) -> list[ChoiceTally]:
+    """One learner's answers counted by style and behaviour, if the viewer may see them."""
+    if not manages(db, viewer, user_id):
+        return []
+    return [
+        ChoiceTally(*row)
+        for row in db.execute(
+            """SELECT style, behaviour, count(*), sum(points), sum(max_points) FROM answers
+               WHERE user_id = ? GROUP BY style, behaviour""",
+            [user_id],
+        )
+    ]
 
 
 # ---------------------------------------------------------------- scenario insight

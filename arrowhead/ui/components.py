@@ -6,16 +6,20 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 from sqlite_utils import Database
 
 from arrowhead.accounts import LOGIN_DAYS, User
 from arrowhead.course import Course, content_fingerprint, load_course
 from arrowhead.quizzes import MAX_POINTS, Option, Scenario
-from arrowhead.scoring import BEHAVIOUR_NAMES
+from arrowhead.scoring import BEHAVIOUR_NAMES, Profile
 from arrowhead.settings import Settings, settings_from
 from arrowhead.store import accounts, learning
+from arrowhead.store import teams as team_store
 from arrowhead.store.database import open_database, prepare_database
 from arrowhead.store.learning import Place
 
@@ -249,3 +253,115 @@ def _tags(option: Option) -> str:
     if option.behaviour:
         tags += f" · Behaviour: {BEHAVIOUR_NAMES[option.behaviour]}"
     return tags
+
+
+# ---------------------------------------------------------------- teams (managers and admins)
+
+TEAM_PAGE = "arrowhead/ui/team_page.py"
+LEARNER_PAGE = "arrowhead/ui/learner_page.py"
+INSIGHT_PAGE = "arrowhead/ui/insight_page.py"
+ALL_TEAMS = "All teams"
+
+
+def require_staff() -> User:
+    """The signed-in user if they manage a team or administer; otherwise stop with a plain message."""
+    user = require_viewer()
+    if not (user.has_role("manager") or user.has_role("admin")):
+        st.error("This page is not available to your account.")
+        st.stop()
+    return user
+
+
+def team_choice(user: User, key: str) -> int | None:
+    """A team picker over the teams the user may see; stops the page when there are none.
+
+    Returns the team id, or None for every team at once (admins only).
+    """
+    visible = team_store.teams_for(database(), user)
+    if not visible:
+        st.info("You do not manage a team yet. An admin can make you the manager of one.")
+        st.stop()
+    choices: dict[str, int | None] = {}
+    if team_store.is_admin(database(), user) and len(visible) > 1:
+        choices[ALL_TEAMS] = None
+    for team in visible:
+        choices[team.name] = team.id
+    # A team named in the link (?team=ID) is preselected if the user may see it.
+    wanted = query_param("team")
+    names = list(choices)
+    index = next(
+        (i for i, name in enumerate(names) if str(choices[name]) == wanted),
+        names.index(visible[0].name),
+    )
+    picked = st.selectbox("Team", names, index=index, key=key)
+    return choices[picked]
+
+
+def style_chart(profile: Profile) -> None:
+    """The share of choices per sales style, as a bar chart."""
+    data = pd.DataFrame(
+        [{"Style": STYLE_NAMES[s], "Share": share} for s, share in profile.styles.items()]
+    )
+    st.altair_chart(
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("Share:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("Style:N", sort=list(STYLE_NAMES.values()), title=None),
+            color=alt.Color("Style:N", legend=None),
+            tooltip=[alt.Tooltip("Share:Q", format=".0%")],
+        ),
+        width="stretch",
+    )
+
+
+def behaviour_chart(profile: Profile) -> None:
+    """Strength in each behaviour, as a bar chart, or a line saying none was measured."""
+    data = pd.DataFrame(
+        [
+            {"Behaviour": BEHAVIOUR_NAMES[b].capitalize(), "Strength": value}
+            for b, value in profile.behaviours.items()
+            if value is not None
+        ]
+    )
+    if data.empty:
+        st.caption("No answer so far exercised one of the four behaviours.")
+        return
+    st.altair_chart(
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("Strength:Q", title="Score (%)", scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("Behaviour:N", title=None),
+            tooltip=[alt.Tooltip("Strength:Q", format=".0f")],
+        ),
+        width="stretch",
+    )
+
+
+def moment(value: datetime | str | None) -> str:
+    """A stored time as 'YYYY-MM-DD HH:MM', or a dash."""
+    if value is None:
+        return "–"
+    text = value.isoformat() if isinstance(value, datetime) else value
+    return text[:16].replace("T", " ")
+
+
+def csv_download(label: str, text: str, file_name: str, key: str) -> None:
+    """A button that downloads CSV text (built with teams.csv_text, so formulas are defused)."""
+    st.download_button(
+        label,
+        data=text.encode("utf-8"),
+        file_name=file_name,
+        mime="text/csv",
+        icon=":material/download:",
+        key=key,
+        on_click="ignore",
+    )
+
+
+def invite_link(code: str) -> str:
+    """The link that signs a newcomer up into the team with this invite code."""
+    parts = urlsplit(st.context.url or "")
+    base = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    return f"{base}/?join={code}"

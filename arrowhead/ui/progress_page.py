@@ -6,7 +6,9 @@ import streamlit as st
 
 from arrowhead import journey
 from arrowhead.scoring import BEHAVIOUR_NAMES, advice
+from arrowhead.store import teams as team_store
 from arrowhead.store import workshops as workshop_store
+from arrowhead.teams import audience
 from arrowhead.ui import components
 
 user = components.require_viewer()
@@ -16,7 +18,15 @@ progress = journey.course_progress(db, course, user.id)
 profile = journey.profile_of(db, user.id)
 
 st.title("My progress")
-st.caption("Only you can see these figures.")
+# The same records their manager sees, so the learner is told who that is.
+managers = team_store.who_can_see(db, user.id)
+st.caption("Who can see this")
+st.text(audience(managers, yourself=True))
+st.page_link(
+    components.LEARNER_PAGE,
+    label="See the picture your manager sees",
+    icon=":material/visibility:",
+)
 
 overall = journey.overall_fraction(progress)
 done, passed = sum(p.done for p in progress), sum(p.passed for p in progress)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from arrowhead.store import learning
+from arrowhead.store import teams as team_store
 from arrowhead.ui import components
 
 user = components.require_viewer()
@@ -10,7 +11,8 @@ db = components.database()
 course = components.course()
 
 raw_id = components.query_param("attempt")
-attempt = learning.own_attempt(db, int(raw_id), user.id) if raw_id and raw_id.isdigit() else None
+# Storage decides: the viewer's own attempt, or one by a learner in a team they manage.
+attempt = team_store.visible_attempt(db, user, int(raw_id)) if raw_id and raw_id.isdigit() else None
 if attempt is None:
     components.back_to_course("That attempt does not exist, or it is not yours to see.")
 assert attempt is not None
@@ -20,13 +22,18 @@ if quiz is None:
     components.back_to_course("The quiz of that attempt is no longer in the course.")
 assert quiz is not None
 
+own = attempt.user_id == user.id
+if not own:
+    learner = team_store.member(db, user, attempt.user_id)
+    st.caption("An attempt by")
+    st.text(learner.display_name if learner else "a learner")
 st.caption(f"Attempt started {attempt.started_at[:16].replace('T', ' ')} UTC")
 st.title(f"Review: {quiz.title}", anchor=False)
 if attempt.finished_at:
     verdict = "passed" if attempt.passed else f"not passed (pass mark {quiz.pass_mark}%)"
     st.metric("Score", f"{attempt.score}%", help=verdict)
     st.write(f"This attempt was {verdict}.")
-else:
+elif own:
     st.info("This attempt is still in progress.")
     st.page_link(
         components.QUIZ_PAGE,
@@ -48,9 +55,17 @@ for number, scenario in enumerate(quiz.scenarios, start=1):
         else:
             components.option_feedback(scenario, answer.option_id, answer.points)
 
-st.page_link(
-    components.QUIZ_PAGE,
-    label="Back to the quiz",
-    icon=":material/quiz:",
-    query_params={"quiz": quiz.id},
-)
+if own:
+    st.page_link(
+        components.QUIZ_PAGE,
+        label="Back to the quiz",
+        icon=":material/quiz:",
+        query_params={"quiz": quiz.id},
+    )
+else:
+    st.page_link(
+        components.LEARNER_PAGE,
+        label="Back to the learner",
+        icon=":material/person_search:",
+        query_params={"learner": str(attempt.user_id)},
+    )

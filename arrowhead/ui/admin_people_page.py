@@ -1,0 +1,103 @@
+"""Admin: everyone with an account — roles, team, teams managed, deactivation, reset codes."""
+
+import pandas as pd
+import streamlit as st
+
+from arrowhead.accounts import ROLES
+from arrowhead.store import teams as team_store
+from arrowhead.store.accounts import RESET_HOURS
+from arrowhead.teams import TeamError
+from arrowhead.ui import components
+
+user = components.require_role("admin")
+db = components.database()
+
+st.title("People")
+everyone = team_store.people(db, user)
+all_teams = team_store.teams_for(db, user)
+team_names = {t.id: t.name for t in all_teams}
+
+# Names are entered by people: st.dataframe shows them as plain text.
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "Name": p.display_name,
+                "Username": p.username,
+                "Roles": ", ".join(p.roles),
+                "Team": p.team or "–",
+                "Manages": ", ".join(team_names.get(t, "?") for t in p.manages) or "–",
+                "Active": "yes" if p.active else "no",
+            }
+            for p in everyone
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+    key="people_table",
+)
+
+st.subheader("Change one person", anchor=False)
+by_label = {f"{p.display_name} ({p.username})": p for p in everyone}
+person = by_label[st.selectbox("Person", list(by_label), key="people_pick")]
+NO_TEAM = "No team"
+team_labels = [NO_TEAM, *team_names.values()]
+team_ids = {name: tid for tid, name in team_names.items()}
+
+# Keys carry the person's id, so picking someone else shows their own settings.
+with st.form(f"people_form_{person.id}"):
+    roles = st.multiselect(
+        "Roles", ROLES, default=list(person.roles), key=f"people_roles_{person.id}"
+    )
+    team_label = st.selectbox(
+        "Learns in team",
+        team_labels,
+        index=team_labels.index(person.team) if person.team in team_labels else 0,
+        key=f"people_team_{person.id}",
+    )
+    managed = st.multiselect(
+        "Manages teams",
+        list(team_names.values()),
+        default=[team_names[t] for t in person.manages if t in team_names],
+        key=f"people_manages_{person.id}",
+    )
+    saved = st.form_submit_button("Save", type="primary")
+if saved:
+    try:
+        team_store.set_roles(db, user, person.id, roles)
+        team_store.set_team(db, user, person.id, team_ids.get(team_label), components.now())
+        team_store.set_managed_teams(db, user, person.id, [team_ids[n] for n in managed])
+    except TeamError as err:
+        st.error(str(err))
+    else:
+        st.success("Saved. A move keeps the learner's history.")
+        st.rerun()
+
+col1, col2 = st.columns(2)
+with col1:
+    if person.active:
+        if st.button("Deactivate", key=f"people_deactivate_{person.id}"):
+            try:
+                team_store.set_active(db, user, person.id, False)
+            except TeamError as err:
+                st.error(str(err))
+            else:
+                st.rerun()
+        st.caption("Their records are kept; they can no longer sign in.")
+    else:
+        if st.button("Reactivate", key=f"people_reactivate_{person.id}"):
+            team_store.set_active(db, user, person.id, True)
+            st.rerun()
+with col2:
+    if st.button("Issue a password-reset code", key=f"people_reset_{person.id}"):
+        try:
+            code = team_store.issue_reset_code(db, user, person.id, components.now())
+        except TeamError as err:
+            st.error(str(err))
+        else:
+            # Server-made code (no user text): safe to show as code.
+            st.code(code, language=None)
+            st.caption(
+                f"Give it to them in person. It works once, within {RESET_HOURS} hours, "
+                "on the sign-in page under 'Reset my password'."
+            )

@@ -1,0 +1,114 @@
+"""Scenario insight: how a team answered each scenario on first attempts, and what stands out."""
+
+import pandas as pd
+import streamlit as st
+
+from arrowhead import teams
+from arrowhead.store import teams as team_store
+from arrowhead.ui import components
+
+user = components.require_staff()
+db = components.database()
+course = components.course()
+
+st.title("Scenario insight")
+st.caption(
+    "From each learner's first self-paced attempt at each quiz. Facility: the mean first-attempt "
+    "score. Discrimination: how much better the top third of learners (by overall score) did "
+    "than the bottom third, from −1 to 1."
+)
+team_id = components.team_choice(user, key="insight_team")
+if not course.quizzes:
+    st.info("The course has no quizzes yet.")
+    st.stop()
+
+overall = team_store.overall_scores(db, user, team_id)
+upper, lower = teams.thirds(overall)
+tallies = team_store.option_tallies(db, user, team_id, upper, lower)
+insights = {q.id: teams.quiz_insight(q, tallies) for q in course.quizzes}
+
+quiz_titles = {f"{q.number}. {q.title}": q for q in course.quizzes}
+quiz = quiz_titles[st.selectbox("Quiz", list(quiz_titles), key="insight_quiz")]
+scenarios = insights[quiz.id]
+
+learners = max((s.learners for s in scenarios), default=0)
+if learners == 0:
+    st.info("No one in this team has taken this quiz yet.")
+elif learners < teams.SMALL_SAMPLE:
+    st.warning(
+        f"Only {learners} learner{'s' if learners != 1 else ''} so far: with fewer than "
+        f"{teams.SMALL_SAMPLE}, read these figures as anecdotes, not patterns."
+    )
+
+for number, insight in enumerate(scenarios, start=1):
+    with st.container(border=True):
+        st.subheader(f"{number}. {insight.title}", anchor=False)
+        col1, col2, col3 = st.columns(3)
+        col1.metric("Learners", insight.learners)
+        col2.metric("Facility", components.percent(insight.facility))
+        col3.metric(
+            "Discrimination",
+            "–" if insight.discrimination is None else f"{insight.discrimination:+.2f}",
+        )
+        for flag in insight.flags:
+            st.warning(flag.capitalize())
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Option": f"{o.letter}. {o.text}",
+                        "Points": o.points,
+                        "Chosen": o.chosen,
+                        "Share": 100 * o.share,
+                    }
+                    for o in insight.options
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            key=f"insight_options_{insight.scenario_id}",
+            column_config={
+                "Share": st.column_config.ProgressColumn(
+                    format="%.0f%%", min_value=0, max_value=100
+                )
+            },
+        )
+
+components.csv_download(
+    "Scenario statistics, every quiz (CSV)",
+    teams.csv_text(
+        [
+            "quiz",
+            "scenario",
+            "learners",
+            "facility_percent",
+            "discrimination",
+            "flags",
+            "option",
+            "option_text",
+            "points",
+            "chosen",
+            "share_percent",
+        ],
+        [
+            [
+                s.quiz_id,
+                s.scenario_id,
+                s.learners,
+                None if s.facility is None else round(s.facility, 1),
+                None if s.discrimination is None else round(s.discrimination, 3),
+                "; ".join(s.flags),
+                o.letter,
+                o.text,
+                o.points,
+                o.chosen,
+                round(100 * o.share, 1),
+            ]
+            for q in course.quizzes
+            for s in insights[q.id]
+            for o in s.options
+        ],
+    ),
+    "scenario-statistics.csv",
+    key="insight_csv",
+)

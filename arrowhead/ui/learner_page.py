@@ -1,0 +1,145 @@
+"""One learner as their manager sees them: status, attempts, answers, profile, what to talk about.
+
+A learner may open their own: it is the same picture, so nothing is shown about
+anyone that they could not see about themselves.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from arrowhead import teams
+from arrowhead.quizzes import MAX_POINTS
+from arrowhead.store import teams as team_store
+from arrowhead.ui import components
+
+user = components.require_viewer()
+db = components.database()
+course = components.course()
+now = components.now()
+
+raw_id = components.query_param("learner")
+learner_id = int(raw_id) if raw_id and raw_id.isdigit() else user.id
+learner = team_store.member(db, user, learner_id)
+record = team_store.learner_record(db, user, learner_id, course)
+if learner is None or record is None:
+    st.error("That learner does not exist, or is not in a team you manage.")
+    st.page_link(components.MAP_PAGE, label="Back to the course", icon=":material/map:")
+    st.stop()
+assert learner is not None and record is not None
+
+st.title("Learner" if learner.id != user.id else "What your manager sees", anchor=False)
+# Names are entered by people: plain text only.
+st.text(f"{learner.display_name} ({learner.username})")
+st.caption("Team")
+st.text(learner.team or "Not in a team")
+managers = team_store.who_can_see(db, learner.id)
+st.caption("Who can see this")
+st.text(teams.audience(managers, yourself=learner.id == user.id))
+
+row = teams.overview([record], course, now)[0]
+col1, col2, col3, col4 = st.columns(4)
+col1.metric("Status", row.status)
+col2.metric("Course done", f"{row.completion:.0%}")
+col3.metric("Modules passed", row.modules_passed)
+col4.metric("Average best", components.percent(row.average_best))
+st.caption(f"Last active: {components.moment(row.last_active)} UTC")
+
+st.subheader("Attempts", anchor=False)
+attempts = team_store.attempts_of(db, user, learner.id)
+titles = {q.id: q.title for q in course.quizzes}
+if attempts:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Quiz": titles.get(a.quiz_id, a.quiz_id),
+                    "Source": "workshop" if a.source == "workshop" else "self-paced",
+                    "Started": components.moment(a.started_at),
+                    "Finished": components.moment(a.finished_at),
+                    "Score": a.score,
+                    "Passed": "–" if a.passed is None else ("yes" if a.passed else "no"),
+                }
+                for a in attempts
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        key="learner_attempts",
+        column_config={"Score": st.column_config.NumberColumn(format="%d%%")},
+    )
+    reviewable = {
+        f"{titles.get(a.quiz_id, a.quiz_id)} — started {components.moment(a.started_at)}": a.id
+        for a in attempts
+        if a.source == "self"
+    }
+    if reviewable:
+        picked = st.selectbox("Review one attempt", list(reviewable), key="learner_attempt")
+        st.page_link(
+            components.REVIEW_PAGE,
+            label="Open the review of this attempt",
+            icon=":material/rate_review:",
+            query_params={"attempt": str(reviewable[picked])},
+        )
+else:
+    st.caption("No attempts yet.")
+
+answers = team_store.answers_of(db, user, learner.id)
+with st.expander(f"Every answer ({len(answers)})"):
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Answered": components.moment(a.answered_at),
+                    "Quiz": titles.get(a.quiz_id, a.quiz_id),
+                    "Scenario": (
+                        s.title
+                        if (s := course.scenario(a.quiz_id, a.scenario_id))
+                        else a.scenario_id
+                    ),
+                    "Option": s.letter(a.option_id) if s else a.option_id,
+                    "Points": a.points,
+                    "Style": components.STYLE_NAMES.get(a.style, a.style),
+                    "Source": a.source,
+                }
+                for a in answers
+            ],
+            columns=["Answered", "Quiz", "Scenario", "Option", "Points", "Style", "Source"],
+        ),
+        hide_index=True,
+        width="stretch",
+        key="learner_answers",
+    )
+
+st.subheader("Selling style", anchor=False)
+tallies = team_store.choice_tallies_of(db, user, learner.id)
+profile = teams.tally_profile(tallies)
+if profile.answers:
+    st.caption(f"From {profile.answers} choices, workshop answers included.")
+    style_col, behaviour_col = st.columns(2)
+    with style_col:
+        components.style_chart(profile)
+    with behaviour_col:
+        components.behaviour_chart(profile)
+else:
+    st.caption("No scenario answered yet.")
+
+st.subheader("What to talk about", anchor=False)
+# The latest answer to each scenario: what the learner would choose today.
+latest = {}
+for a in answers:
+    latest[(a.quiz_id, a.scenario_id)] = a
+missed = [
+    (scenario, a)
+    for (quiz_id, scenario_id), a in latest.items()
+    if a.points < MAX_POINTS and (scenario := course.scenario(quiz_id, scenario_id)) is not None
+]
+if not missed:
+    st.caption("No missed scenarios: every latest answer was the partnership move.")
+for scenario, a in missed:
+    with st.container(border=True):
+        st.markdown(f"**{scenario.title}** · {titles.get(a.quiz_id, a.quiz_id)}")
+        components.option_feedback(scenario, a.option_id, a.points)
+        if scenario.discussion:
+            st.caption("Questions to ask")
+            for prompt in scenario.discussion:
+                st.markdown(f"- {prompt}")

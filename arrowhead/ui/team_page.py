@@ -1,0 +1,276 @@
+"""My team: each learner's progress and status, the team's heatmap and style, and the CSV files."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from arrowhead import teams
+from arrowhead.scoring import BEHAVIOUR_NAMES
+from arrowhead.store import teams as team_store
+from arrowhead.ui import components
+
+HEATMAP_LIMIT = 150
+"""More learners than this make a heatmap no one can read: the first ones are shown."""
+
+user = components.require_staff()
+db = components.database()
+course = components.course()
+now = components.now()
+
+st.title("My team")
+team_id = components.team_choice(user, key="team_pick")
+team = team_store.team_for(db, user, team_id) if team_id is not None else None
+records = team_store.learner_records(db, user, team_id, course)
+rows = teams.overview(records, course, now)
+totals = teams.team_totals(rows)
+
+col1, col2, col3, col4 = st.columns(4)
+col1.metric("Learners", totals.learners)
+col2.metric("Course done (mean)", f"{totals.completion:.0%}")
+col3.metric("Average best score", components.percent(totals.average_best))
+col4.metric("Modules passed", totals.modules_passed)
+st.caption(" · ".join(f"{status}: {count}" for status, count in totals.statuses.items()))
+
+if team is not None:
+    with st.expander("Invite learners to this team"):
+        st.write(
+            "A learner who creates an account through this link, or types the code "
+            "when signing up, lands in this team."
+        )
+        st.code(team.invite_code, language=None)
+        st.code(components.invite_link(team.invite_code), language=None)
+        if st.button("Renew the invite (the old link stops working)", key="team_renew"):
+            team_store.renew_invite(db, user, team.id)
+            st.rerun()
+
+st.subheader("Learners", anchor=False)
+if not rows:
+    st.info("No learners in this team yet. Share the invite link above to bring them in.")
+    st.stop()
+
+left, right = st.columns([2, 1])
+search = left.text_input("Find a learner", key="team_search", placeholder="name or username")
+statuses = right.multiselect("Status", teams.STATUSES, key="team_status")
+shown = [
+    r
+    for r in rows
+    if (not statuses or r.status in statuses)
+    and (
+        not search
+        or search.lower() in r.display_name.lower()
+        or search.lower() in r.username.lower()
+    )
+]
+roster = pd.DataFrame(
+    [
+        {
+            "Learner": r.display_name,
+            "Username": r.username,
+            "Status": r.status,
+            "Course done": 100 * r.completion,
+            "Modules passed": r.modules_passed,
+            "Average best": r.average_best,
+            "Last active": components.moment(r.last_active),
+        }
+        for r in shown
+    ],
+    columns=[
+        "Learner",
+        "Username",
+        "Status",
+        "Course done",
+        "Modules passed",
+        "Average best",
+        "Last active",
+    ],
+)
+st.dataframe(
+    roster,
+    hide_index=True,
+    width="stretch",
+    key="team_roster",
+    column_config={
+        "Course done": st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100),
+        "Average best": st.column_config.NumberColumn(format="%.0f%%"),
+    },
+)
+st.caption(
+    f"{len(shown)} of {len(rows)} learners shown. Click a column heading to sort. "
+    "Stuck: failed the same quiz twice or more without passing it. "
+    "Inactive: nothing for 14 days."
+)
+
+by_label = {f"{r.display_name} ({r.username})": r.user_id for r in shown}
+if by_label:
+    picked = st.selectbox("Open one learner", list(by_label), key="team_learner")
+    st.page_link(
+        components.LEARNER_PAGE,
+        label="See this learner's attempts, profile and what to talk about",
+        icon=":material/person_search:",
+        query_params={"learner": str(by_label[picked])},
+    )
+
+st.subheader("Best score per module", anchor=False)
+heat_rows = rows[:HEATMAP_LIMIT]
+modules = [(m, course.quiz_for(m.id)) for m in course.modules]
+heat = pd.DataFrame(
+    [
+        {
+            "Learner": f"{r.display_name} ({r.username})",
+            "Module": f"{m.number}. {m.title}",
+            "Best": r.best_scores.get(q.id) if q else None,
+            "Result": f"{r.best_scores[q.id]}%" if q and q.id in r.best_scores else "not attempted",
+        }
+        for r in heat_rows
+        for m, q in modules
+    ]
+)
+st.altair_chart(
+    alt.Chart(heat)
+    .mark_rect()
+    .encode(
+        x=alt.X("Module:N", sort=[f"{m.number}. {m.title}" for m, _ in modules], title=None),
+        y=alt.Y("Learner:N", sort=None, title=None),
+        color=alt.Color(
+            "Best:Q",
+            title="Best (%)",
+            scale=alt.Scale(domain=[0, 100], scheme="blues"),
+        ),
+        tooltip=["Learner", "Module", "Result"],
+    )
+    .properties(height=max(120, 22 * len(heat_rows))),
+    width="stretch",
+)
+st.caption(
+    "Blank cells: not attempted."
+    + (
+        f" The first {HEATMAP_LIMIT} learners by name are shown."
+        if len(rows) > HEATMAP_LIMIT
+        else ""
+    )
+)
+
+st.subheader("The team's selling style", anchor=False)
+tallies = team_store.choice_tallies(db, user, team_id)
+team_profile = teams.tally_profile(t for mine in tallies.values() for t in mine)
+if team_profile.answers:
+    st.caption(f"From {team_profile.answers} choices, workshop answers included.")
+    style_col, behaviour_col = st.columns(2)
+    with style_col:
+        components.style_chart(team_profile)
+    with behaviour_col:
+        components.behaviour_chart(team_profile)
+    st.caption("Each learner's own profile:")
+    own = []
+    for r in rows:
+        profile = teams.tally_profile(tallies.get(r.user_id, []))
+        measured = {b: v for b, v in profile.behaviours.items() if v is not None}
+        own.append(
+            {
+                "Learner": r.display_name,
+                "Choices": profile.answers,
+                **{
+                    components.STYLE_NAMES[s]: 100 * share if profile.answers else None
+                    for s, share in profile.styles.items()
+                },
+                "Weakest behaviour": (
+                    BEHAVIOUR_NAMES[min(measured, key=lambda b: measured[b])] if measured else "–"
+                ),
+            }
+        )
+    st.dataframe(
+        pd.DataFrame(own),
+        hide_index=True,
+        width="stretch",
+        key="team_profiles",
+        column_config={
+            name: st.column_config.NumberColumn(format="%.0f%%")
+            for name in components.STYLE_NAMES.values()
+        },
+    )
+else:
+    st.caption("No one in this team has answered a scenario yet.")
+
+st.subheader("Downloads", anchor=False)
+file_stem = "all-teams" if team is None else f"team-{team.id}"
+components.csv_download(
+    "Roster with progress (CSV)",
+    teams.csv_text(
+        [
+            "learner",
+            "username",
+            "status",
+            "course_done_percent",
+            "modules_passed",
+            "average_best",
+            "last_active",
+            *[q.id for q in course.quizzes],
+        ],
+        [
+            [
+                r.display_name,
+                r.username,
+                r.status,
+                round(100 * r.completion),
+                r.modules_passed,
+                None if r.average_best is None else round(r.average_best, 1),
+                components.moment(r.last_active),
+                *[r.best_scores.get(q.id) for q in course.quizzes],
+            ]
+            for r in rows
+        ],
+    ),
+    f"{file_stem}-roster.csv",
+    key="team_roster_csv",
+)
+# Every answer can run to a million rows for all teams: built only when asked for.
+if st.button("Prepare every answer as CSV", key="team_answers_prepare"):
+    answers = team_store.team_answers(db, user, team_id)
+    st.session_state["team_answers_csv"] = (
+        team_id,
+        teams.csv_text(
+            [
+                "learner",
+                "username",
+                "team",
+                "source",
+                "attempt_id",
+                "quiz",
+                "scenario",
+                "option",
+                "points",
+                "max_points",
+                "style",
+                "behaviour",
+                "answered_at",
+            ],
+            [
+                [
+                    a.display_name,
+                    a.username,
+                    a.team,
+                    a.source,
+                    a.attempt_id,
+                    a.quiz_id,
+                    a.scenario_id,
+                    a.option_id,
+                    a.points,
+                    a.max_points,
+                    a.style,
+                    a.behaviour,
+                    a.answered_at,
+                ]
+                for a in answers
+            ],
+        ),
+    )
+prepared = st.session_state.get("team_answers_csv")
+if prepared and prepared[0] == team_id:
+    components.csv_download(
+        "Every answer (CSV)", prepared[1], f"{file_stem}-answers.csv", key="team_answers_csv_dl"
+    )
+st.page_link(
+    components.INSIGHT_PAGE,
+    label="Scenario insight and its statistics (CSV)",
+    icon=":material/query_stats:",
+)

@@ -1,0 +1,223 @@
+"""AppTest of the manager and admin pages: what they show, and what a click changes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+from conftest import app_for, texts
+from team_fixtures import build_org, serve_files
+
+from arrowhead.accounts import AccountError
+from arrowhead.store import teams as team_store
+from arrowhead.store.accounts import find_user, get_user, sign_in
+from arrowhead.teams import COMMAND_LINE
+
+TEAM = "arrowhead/ui/team_page.py"
+LEARNER = "arrowhead/ui/learner_page.py"
+INSIGHT = "arrowhead/ui/insight_page.py"
+PEOPLE = "arrowhead/ui/admin_people_page.py"
+TEAMS = "arrowhead/ui/admin_teams_page.py"
+REVIEW = "arrowhead/ui/review_page.py"
+PROGRESS = "arrowhead/ui/progress_page.py"
+
+
+@pytest.fixture
+def org(app_env, course_root):
+    return build_org(app_env, course_root)
+
+
+def rows_of(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_team_overview_shows_the_managers_learners_and_statuses(app_env, org, monkeypatch):
+    served = serve_files(monkeypatch)
+    at = app_for(app_env, org.manager_a, TEAM)
+    assert not at.exception
+    roster = at.dataframe[0].value
+    assert list(roster["Learner"]) == ["Ana Able", "Ben Stuck", "Dan Idle"]
+    assert dict(zip(roster["Learner"], roster["Status"], strict=True)) == {
+        "Ana Able": "on track",
+        "Ben Stuck": "stuck",
+        "Dan Idle": "not started",
+    }
+    assert at.metric[0].value == "3"
+    assert "Cleo Secret" not in texts(at)
+    csv_rows = rows_of(served.text(at.get("download_button")[0]))
+    assert [(r["learner"], r["status"], r["alpha"]) for r in csv_rows] == [
+        ("Ana Able", "on track", "100"),
+        ("Ben Stuck", "stuck", "40"),
+        ("Dan Idle", "not started", ""),
+    ]
+    # Every answer, one row each, with where it came from.
+    at.button(key="team_answers_prepare").click().run()
+    answers = rows_of(served.text(at.get("download_button")[1]))
+    assert len(answers) == 3 + 4  # Ana: 2 + 1 answers; Ben: 2 attempts of 2
+    assert {r["source"] for r in answers} == {"self"}
+    assert {r["learner"] for r in answers} == {"Ana Able", "Ben Stuck"}
+
+
+def test_team_overview_filters_by_status_and_name(app_env, org):
+    at = app_for(app_env, org.manager_a, TEAM)
+    at.multiselect(key="team_status").select("stuck").run()
+    assert list(at.dataframe[0].value["Learner"]) == ["Ben Stuck"]
+    at.multiselect(key="team_status").unselect("stuck").run()
+    at.text_input(key="team_search").input("ANA").run()
+    assert list(at.dataframe[0].value["Learner"]) == ["Ana Able"]
+
+
+def test_invite_code_is_shown_and_renewed(app_env, org):
+    before = team_store.team_for(app_env, org.manager_a, org.team_a).invite_code
+    at = app_for(app_env, org.manager_a, TEAM)
+    assert before in [c.value for c in at.code][0]
+    at.button(key="team_renew").click().run()
+    after = team_store.team_for(app_env, org.manager_a, org.team_a).invite_code
+    assert after != before
+    assert team_store.team_for_invite(app_env, before) is None
+
+
+def test_learner_page_shows_attempts_profile_and_what_to_talk_about(app_env, org):
+    at = app_for(app_env, org.manager_a, LEARNER, learner=str(org.ben.id))
+    assert not at.exception
+    shown = texts(at)
+    assert "Ben Stuck (ben)" in shown
+    assert "their manager (Mara Manager)" in shown
+    assert at.metric[0].value == "stuck"
+    assert len(at.dataframe[0].value) == 2  # two attempts
+    # His latest answers missed both alpha scenarios: each comes with its feedback.
+    assert "Reasonable, but you stay at the level you are comfortable in." in shown
+    assert "Busy, but it does not change the process." in shown
+
+
+def test_a_learner_sees_the_same_picture_of_themselves(app_env, org):
+    mine = app_for(app_env, org.ben, LEARNER)
+    managers = app_for(app_env, org.manager_a, LEARNER, learner=str(org.ben.id))
+    assert [m.value for m in mine.metric] == [m.value for m in managers.metric]
+    assert "You, your manager (Mara Manager), and the organisation's admins." in texts(mine)
+    progress = app_for(app_env, org.ben, PROGRESS)
+    assert "You, your manager (Mara Manager), and the organisation's admins." in texts(progress)
+
+
+def test_manager_reviews_an_attempt_of_their_learner(app_env, org):
+    attempt = team_store.attempts_of(app_env, org.manager_a, org.ana.id)[0]
+    at = app_for(app_env, org.manager_a, REVIEW, attempt=str(attempt.id))
+    assert not at.exception
+    assert "Ana Able" in texts(at)
+    assert "Review: Alpha quiz" in texts(at)
+
+
+def test_insight_page_shows_statistics_flags_and_a_small_sample_warning(app_env, org, monkeypatch):
+    served = serve_files(monkeypatch)
+    at = app_for(app_env, org.manager_a, INSIGHT)
+    assert not at.exception
+    shown = texts(at)
+    assert "Only 2 learners so far" in shown
+    first = at.dataframe[0].value
+    assert dict(zip(first["Option"], first["Chosen"], strict=True)) == {
+        "A. Give the discount.": 1,
+        "B. Explain the value of the service.": 0,
+        "C. Ask what the client is trying to achieve this year.": 1,
+    }
+    assert "An option nobody picks" in [w.value for w in at.warning]
+    stats = rows_of(served.text(at.get("download_button")[0]))
+    alpha_one = [r for r in stats if r["scenario"] == "alpha-one"]
+    assert {r["facility_percent"] for r in alpha_one} == {"50.0"}
+    # Ben's second attempt is not a first attempt: it does not count.
+    assert {r["option"]: r["chosen"] for r in alpha_one} == {"A": "1", "B": "0", "C": "1"}
+
+
+def test_admin_creates_and_renames_a_team(app_env, org):
+    at = app_for(app_env, org.admin, TEAMS)
+    at.text_input(key="teams_new_name").input("Gamma Team")
+    at.button[0].click().run()  # the form's submit button
+    assert team_store.team_by_name(app_env, "Gamma Team") is not None
+    at.text_input(key="teams_new_name").input("gamma team")
+    at.button[0].click().run()
+    assert "There is already a team of that name." in texts(at)
+    at.selectbox(key="teams_rename_pick").select("Gamma Team")
+    at.text_input(key="teams_rename_name").input("Delta Team")
+    at.button[1].click().run()
+    assert team_store.team_by_name(app_env, "Delta Team") is not None
+    assert team_store.team_by_name(app_env, "Gamma Team") is None
+
+
+def test_admin_changes_roles_team_and_managed_teams(app_env, org):
+    at = app_for(app_env, org.admin, PEOPLE)
+    assert not at.exception
+    at.selectbox(key="people_pick").select("Cleo Secret (cleo)").run()
+    at.multiselect(key=f"people_roles_{org.cleo.id}").select("manager")
+    at.selectbox(key=f"people_team_{org.cleo.id}").select("Alpha Team")
+    at.multiselect(key=f"people_manages_{org.cleo.id}").select("Beta Team")
+    at.button[0].click().run()
+    cleo = get_user(app_env, org.cleo.id)
+    assert cleo.roles == {"learner", "manager"}
+    assert team_store.team_of(app_env, org.cleo.id) == "Alpha Team"
+    assert [t.name for t in team_store.teams_for(app_env, cleo)] == ["Beta Team"]
+    # Her history moved with her: Alpha Team's manager now sees her attempt.
+    assert team_store.attempts_of(app_env, org.manager_a, org.cleo.id)
+
+
+def test_admin_deactivates_and_issues_a_reset_code(app_env, org):
+    at = app_for(app_env, org.admin, PEOPLE)
+    at.selectbox(key="people_pick").select("Ben Stuck (ben)").run()
+    at.button(key=f"people_reset_{org.ben.id}").click().run()
+    code = at.code[0].value
+    assert len(code) == 12
+    at.button(key=f"people_deactivate_{org.ben.id}").click().run()
+    assert not get_user(app_env, org.ben.id).active
+    with pytest.raises(AccountError, match="do not match"):
+        sign_in(app_env, "ben", "password123", datetime.now(UTC))
+    # His records are kept.
+    assert team_store.attempts_of(app_env, org.admin, org.ben.id)
+
+
+def test_the_only_admin_cannot_deactivate_themselves(app_env, org):
+    at = app_for(app_env, org.admin, PEOPLE)
+    at.selectbox(key="people_pick").select("Ada Admin (admin)").run()
+    at.button(key=f"people_deactivate_{org.admin.id}").click().run()
+    assert "This is the only admin" in texts(at)
+    assert find_user(app_env, "admin").active
+
+
+def test_signing_up_through_an_invite_link_lands_in_the_team(app_env, org):
+    code = team_store.team_for(app_env, org.admin, org.team_b).invite_code
+    at = app_for(app_env, join=code.lower())
+    assert "You have an invite to a team" in texts(at)
+    at.text_input(key="signup_display_name").input("Nia New")
+    at.text_input(key="signup_username").input("nia")
+    at.text_input(key="signup_password").input("password123")
+    at.text_input(key="signup_confirm").input("password123")
+    assert at.text_input(key="signup_team_code").value == code.lower()
+    at.button[1].click().run()
+    assert not at.exception
+    assert team_store.team_of(app_env, find_user(app_env, "nia").id) == "Beta Team"
+
+
+def test_an_unknown_invite_code_gets_a_plain_message_and_no_account(app_env, org):
+    at = app_for(app_env)
+    at.text_input(key="signup_display_name").input("Nia New")
+    at.text_input(key="signup_username").input("nia")
+    at.text_input(key="signup_password").input("password123")
+    at.text_input(key="signup_confirm").input("password123")
+    at.text_input(key="signup_team_code").input("NOPE-NOPE")
+    at.button[1].click().run()
+    assert "That invite code does not match any team." in texts(at)
+    assert find_user(app_env, "nia") is None
+
+
+def test_password_reset_with_a_code_from_the_admin(app_env, org):
+    code = team_store.issue_reset_code(app_env, COMMAND_LINE, org.ana.id, datetime.now(UTC))
+    at = app_for(app_env)
+    at.text_input(key="reset_username").input("ana")
+    at.text_input(key="reset_code").input("WRONGCODE123")
+    at.text_input(key="reset_password").input("new-password-1")
+    at.text_input(key="reset_confirm").input("new-password-1")
+    at.button[2].click().run()
+    assert "That reset code is not valid" in texts(at)
+    at.text_input(key="reset_code").input(code)
+    at.button[2].click().run()
+    assert not at.exception
+    assert sign_in(app_env, "ana", "new-password-1", datetime.now(UTC)).id == org.ana.id

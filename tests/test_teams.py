@@ -1,0 +1,266 @@
+"""The team rules: statuses, totals, scenario statistics and flags, safe CSV cells (pure)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from arrowhead import teams
+from arrowhead.course import load_course
+from arrowhead.teams import (
+    INACTIVE,
+    LOWER,
+    MIDDLE,
+    NOT_STARTED,
+    ON_TRACK,
+    STUCK,
+    UPPER,
+    LearnerRecord,
+    OptionTally,
+    QuizRecord,
+    TeamError,
+)
+
+NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+COURSE = load_course(Path(__file__).parent / "data" / "course")
+ALPHA = COURSE.quiz("alpha")
+
+
+def record(last_active_days: float | None, *quizzes: QuizRecord, read: int = 0) -> LearnerRecord:
+    return LearnerRecord(
+        user_id=1,
+        display_name="Sam",
+        username="sam",
+        sections_read=read,
+        quizzes=quizzes,
+        last_active=None if last_active_days is None else NOW - timedelta(days=last_active_days),
+    )
+
+
+FAILED_TWICE = QuizRecord("alpha", best=40, passed=False, failures=2)
+FAILED_ONCE = QuizRecord("alpha", best=40, passed=False, failures=1)
+PASSED_LATE = QuizRecord("alpha", best=80, passed=True, failures=3)
+
+
+@pytest.mark.parametrize(
+    ("learner", "course_done", "expected"),
+    [
+        (record(None), False, NOT_STARTED),
+        (record(1), False, ON_TRACK),
+        (record(13.9), False, ON_TRACK),
+        (record(14), False, INACTIVE),
+        (record(30, FAILED_ONCE), False, INACTIVE),
+        (record(1, FAILED_TWICE), False, STUCK),
+        # Stuck wins over inactive: the failed quiz is the likely reason they stopped.
+        (record(40, FAILED_TWICE), False, STUCK),
+        # Failing twice and then passing is not stuck.
+        (record(1, PASSED_LATE), False, ON_TRACK),
+        # Nothing left to do: not inactive, however long ago.
+        (record(60, PASSED_LATE), True, ON_TRACK),
+    ],
+)
+def test_learner_status(learner, course_done, expected):
+    assert teams.learner_status(learner, NOW, course_done=course_done) == expected
+
+
+def test_overview_counts_steps_like_the_learners_own_map():
+    # The tiny course: 3 sections and 2 quizzes, so 5 steps.
+    row = teams.overview([record(1, PASSED_LATE, read=2)], COURSE, NOW)[0]
+    assert row.completion == pytest.approx(3 / 5)
+    assert row.modules_passed == 1
+    assert row.average_best == 80
+    assert row.best_scores == {"alpha": 80}
+
+
+def test_team_totals():
+    rows = teams.overview(
+        [record(None), record(1, FAILED_TWICE), record(1, PASSED_LATE, read=3)], COURSE, NOW
+    )
+    totals = teams.team_totals(rows)
+    assert totals.learners == 3
+    assert totals.statuses == {NOT_STARTED: 1, ON_TRACK: 1, STUCK: 1, INACTIVE: 0}
+    assert totals.average_best == pytest.approx(60)
+    assert totals.completion == pytest.approx((0 + 0 + 4 / 5) / 3)
+
+
+@pytest.mark.parametrize(
+    ("scores", "upper", "lower"),
+    [
+        ({}, set(), set()),
+        ({1: 0.9, 2: 0.1}, set(), set()),
+        ({1: 0.9, 2: 0.5, 3: 0.1}, {1}, {3}),
+        ({1: 0.2, 2: 0.4, 3: 0.6, 4: 0.8, 5: 1.0, 6: 0.0, 7: 0.5}, {5, 4}, {6, 1}),
+        # Ties are broken by id, so the same data always gives the same thirds.
+        ({1: 0.5, 2: 0.5, 3: 0.5}, {1}, {3}),
+    ],
+)
+def test_thirds(scores, upper, lower):
+    assert teams.thirds(scores) == (upper, lower)
+
+
+def tally(scenario: str, option: str, third: str, chosen: int, points: int) -> OptionTally:
+    return OptionTally("alpha", scenario, option, third, chosen, points * chosen, 10 * chosen)
+
+
+def test_insight_counts_facility_and_discrimination():
+    tallies = [
+        tally("alpha-one", "strategic", UPPER, 3, 10),
+        tally("alpha-one", "explain-value", MIDDLE, 2, 5),
+        tally("alpha-one", "discount", LOWER, 3, 0),
+    ]
+    one = teams.quiz_insight(ALPHA, tallies)[0]
+    assert one.learners == 8
+    assert {o.option_id: o.chosen for o in one.options} == {
+        "discount": 3,
+        "explain-value": 2,
+        "strategic": 3,
+    }
+    assert one.facility == pytest.approx(100 * 40 / 80)
+    assert one.discrimination == pytest.approx(1.0)
+    assert one.small_sample
+    assert [o.letter for o in one.options] == ["A", "B", "C"]
+
+
+def test_insight_without_answers_has_no_figures_and_no_flags():
+    two = teams.quiz_insight(ALPHA, [])[1]
+    assert (two.learners, two.facility, two.discrimination, two.flags) == (0, None, None, ())
+
+
+@pytest.mark.parametrize(
+    ("tallies", "flag", "raised"),
+    [
+        ([tally("alpha-one", "strategic", MIDDLE, 10, 10)], teams.FLAG_TOO_EASY, True),
+        (
+            [
+                tally("alpha-one", "strategic", MIDDLE, 9, 10),
+                tally("alpha-one", "discount", MIDDLE, 1, 0),
+            ],
+            teams.FLAG_TOO_EASY,
+            False,  # exactly 90%: "over 90%" is not met
+        ),
+        (
+            [
+                tally("alpha-one", "explain-value", MIDDLE, 6, 5),
+                tally("alpha-one", "strategic", MIDDLE, 4, 10),
+            ],
+            teams.FLAG_MOST_CHOSE_WEAKER,
+            True,
+        ),
+        (
+            [
+                tally("alpha-one", "explain-value", MIDDLE, 5, 5),
+                tally("alpha-one", "strategic", MIDDLE, 5, 10),
+            ],
+            teams.FLAG_MOST_CHOSE_WEAKER,
+            False,  # half is not most
+        ),
+        (
+            [
+                tally("alpha-one", "discount", UPPER, 4, 0),
+                tally("alpha-one", "strategic", LOWER, 4, 10),
+            ],
+            teams.FLAG_STRONG_MISS,
+            True,
+        ),
+        (
+            [
+                tally("alpha-one", "strategic", UPPER, 4, 10),
+                tally("alpha-one", "discount", LOWER, 4, 0),
+            ],
+            teams.FLAG_STRONG_MISS,
+            False,
+        ),
+        ([tally("alpha-one", "strategic", MIDDLE, 3, 10)], teams.FLAG_UNPICKED, True),
+        (
+            [
+                tally("alpha-one", "strategic", MIDDLE, 3, 10),
+                tally("alpha-one", "discount", MIDDLE, 3, 0),
+                tally("alpha-one", "explain-value", MIDDLE, 3, 5),
+            ],
+            teams.FLAG_UNPICKED,
+            False,
+        ),
+    ],
+)
+def test_insight_flags(tallies, flag, raised):
+    assert (flag in teams.quiz_insight(ALPHA, tallies)[0].flags) is raised
+
+
+def test_small_sample_warning_stops_at_ten():
+    nine = teams.quiz_insight(ALPHA, [tally("alpha-one", "strategic", MIDDLE, 9, 10)])[0]
+    ten = teams.quiz_insight(ALPHA, [tally("alpha-one", "strategic", MIDDLE, 10, 10)])[0]
+    assert nine.small_sample and not ten.small_sample
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1", "'+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("Ana Able", "Ana Able"),
+        (-5, -5),
+        (None, None),
+    ],
+)
+def test_csv_cell_defuses_formulas(value, cell):
+    assert teams.csv_cell(value) == cell
+
+
+def test_csv_text_round_trips_and_defuses():
+    text = teams.csv_text(["name", "score"], [["=1+1", 70], ['Bo, "the" boss', None]])
+    assert list(csv.reader(io.StringIO(text))) == [
+        ["name", "score"],
+        ["'=1+1", "70"],
+        ['Bo, "the" boss', ""],
+    ]
+
+
+def test_style_tallies_give_the_same_profile_as_single_choices():
+    from arrowhead.scoring import Choice, build_profile
+
+    choices = [
+        Choice(10, 10, "partnership", "critical-thinking"),
+        Choice(0, 10, "transactional", "critical-thinking"),
+        Choice(5, 10, "traditional", None),
+        Choice(10, 10, "partnership", "innovation"),
+    ]
+    tallies = [teams.ChoiceTally(c.style, c.behaviour, 1, c.points, c.max_points) for c in choices]
+    assert teams.tally_profile(tallies) == build_profile(choices)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("", "Please give the team a name."), ("x" * 61, "at most 60"), ("a\x07b", "control")],
+)
+def test_bad_team_names(name, message):
+    with pytest.raises(TeamError, match=message):
+        teams.clean_team_name(name)
+
+
+def test_codes_are_unambiguous_and_typed_forgivingly():
+    code = teams.new_code(8)
+    assert len(code) == 8 and not set(code) & set("01OIL")
+    assert teams.normalise_code(" ab-cd 23 ") == "ABCD23"
+
+
+@pytest.mark.parametrize(
+    ("managers", "yourself", "sentence"),
+    [
+        ([], True, "You, and the organisation's admins."),
+        (["Mara"], True, "You, your manager (Mara), and the organisation's admins."),
+        (
+            ["Mara", "Bo"],
+            False,
+            "This learner, their managers (Mara, Bo), and the organisation's admins.",
+        ),
+    ],
+)
+def test_audience(managers, yourself, sentence):
+    assert teams.audience(managers, yourself) == sentence
