@@ -94,7 +94,17 @@ _ATTEMPT_COLUMNS = "id, user_id, quiz_id, source, started_at, finished_at, score
 
 
 def _attempt(row: tuple) -> Attempt:
-    return Attempt(*row[:7], passed=None if row[7] is None else bool(row[7]))
+    attempt_id, user_id, quiz_id, source, started_at, finished_at, score, passed = row
+    return Attempt(
+        id=attempt_id,
+        user_id=user_id,
+        quiz_id=quiz_id,
+        source=source,
+        started_at=started_at,
+        finished_at=finished_at,
+        score=score,
+        passed=None if passed is None else bool(passed),
+    )
 
 
 def start_attempt(db: Database, user_id: int, quiz_id: str, now: datetime) -> Attempt:

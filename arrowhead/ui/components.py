@@ -6,6 +6,7 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 import altair as alt
@@ -195,7 +196,7 @@ def place_link(place: Place, label: str, key: str | None = None) -> None:
         )
 
 
-def back_to_course(message: str) -> None:
+def back_to_course(message: str) -> NoReturn:
     """Stop the page with a plain message and a way back, for a link that leads nowhere."""
     st.error(message)
     st.page_link(MAP_PAGE, label="Back to the course", icon=":material/map:")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from arrowhead.content import Module
 from arrowhead.store import learning
 from arrowhead.store.learning import Place
 from arrowhead.ui import components
@@ -11,10 +12,10 @@ db = components.database()
 course = components.course()
 
 module_id = components.query_param("module")
-module = course.module(module_id) if module_id else None
-if module is None:
+found = course.module(module_id) if module_id else None
+if found is None:
     components.back_to_course("That module does not exist. It may have been renamed or removed.")
-assert module is not None
+module: Module = found
 
 read = learning.sections_read(db, user.id).get(module.id, set())
 sections = module.sections
@@ -26,7 +27,7 @@ if section_id and module.section(section_id) is None:
 if not at_summary and section_id is None:
     # Open at the first section not yet read (or the first, when all are read).
     section_id = next((s.id for s in sections if s.id not in read), sections[0].id)
-index = len(sections) if at_summary else [s.id for s in sections].index(section_id)
+index = len(sections) if at_summary else [s.id for s in sections].index(section_id or "")
 
 st.caption(f"Module {module.number} · about {module.minutes} minutes")
 st.title(module.title, anchor=False)
@@ -43,7 +44,7 @@ if index == 0:
 
 
 def go(**params: str) -> None:
-    st.query_params.from_dict({"module": module.id, **params})
+    st.query_params.from_dict({"module": module.id} | params)
     st.rerun()
 
 

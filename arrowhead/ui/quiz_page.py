@@ -3,9 +3,10 @@
 import streamlit as st
 
 from arrowhead import journey
+from arrowhead.quizzes import Quiz, Scenario
 from arrowhead.scoring import next_scenario
 from arrowhead.store import learning
-from arrowhead.store.learning import Place
+from arrowhead.store.learning import Attempt, Place
 from arrowhead.ui import components
 
 user = components.require_viewer()
@@ -13,30 +14,32 @@ db = components.database()
 course = components.course()
 
 quiz_id = components.query_param("quiz")
-quiz = course.quiz(quiz_id) if quiz_id else None
-if quiz is None:
+found = course.quiz(quiz_id) if quiz_id else None
+if found is None:
     components.back_to_course("That quiz does not exist. It may have been renamed or removed.")
-assert quiz is not None
+quiz: Quiz = found
 module = course.module(quiz.module_id)
-assert module is not None
+assert module is not None  # the course keeps only quizzes whose module it serves
 components.note_place(user, Place("quiz", module.id, quiz.id))
 
+# (attempt id, scenario id) of the answer whose feedback is on screen.
 FEEDBACK_KEY = f"quiz_feedback_{quiz.id}"
 
 st.caption(f"Module {module.number} · {module.title}")
 st.title(quiz.title, anchor=False)
 
-attempt = learning.open_attempt(db, user.id, quiz.id)
-if attempt is not None:
-    attempt = learning.finish_attempt(db, attempt, journey.finisher(quiz), components.now())
-shown = st.session_state.get(FEEDBACK_KEY)
 
-if (attempt is None or attempt.finished_at) and not shown:
-    # Not in an attempt: the quiz's front page, with the latest result.
+def answered_bar(answered: int, text: str) -> None:
+    st.progress(answered / len(quiz.scenarios), text=text)
+
+
+def show_front_page() -> None:
+    """Not in an attempt: what the quiz is, the latest result and every past attempt."""
     finished = [a for a in journey.finished_attempts(db, user.id) if a.quiz_id == quiz.id]
     st.write(
         f"{len(quiz.scenarios)} scenarios. Choose what you would do; each choice is scored and "
-        f"explained. You pass with {quiz.pass_mark}% or more, and you can retake the quiz as often as you like."
+        f"explained. You pass with {quiz.pass_mark}% or more, and you can retake the quiz as often "
+        "as you like."
     )
     if finished:
         latest = finished[-1]
@@ -48,66 +51,73 @@ if (attempt is None or attempt.finished_at) and not shown:
             for number, done in reversed(list(enumerate(finished, start=1))):
                 st.page_link(
                     components.REVIEW_PAGE,
-                    label=f"Attempt {number} · {done.finished_at[:16].replace('T', ' ')} UTC · "
+                    label=f"Attempt {number} · {(done.finished_at or '')[:16].replace('T', ' ')} UTC · "
                     f"{done.score}%" + (" · passed" if done.passed else ""),
                     icon=":material/rate_review:",
                     query_params={"attempt": str(done.id)},
                 )
-    label = "Start the quiz" if not finished else "Retake the quiz"
+    label = "Retake the quiz" if finished else "Start the quiz"
     if st.button(label, key="quiz_start", type="primary"):
         learning.start_attempt(db, user.id, quiz.id, components.now())
         st.rerun()
-    st.stop()
 
-answers = {a.scenario_id: a for a in learning.answers_in(db, attempt.id)} if attempt else {}
-answered_ids = [s.id for s in quiz.scenarios if s.id in answers]
 
-if shown:
-    # Feedback on the choice just made.
-    attempt_id, scenario_id = shown
+def show_feedback(attempt_id: int, scenario_id: str) -> None:
+    """The choice just made: its points, why, and the best option."""
+    attempt = learning.own_attempt(db, attempt_id, user.id)
+    answers = {a.scenario_id: a for a in learning.answers_in(db, attempt_id)} if attempt else {}
     scenario = quiz.scenario(scenario_id)
-    answer = {a.scenario_id: a for a in learning.answers_in(db, attempt_id)}.get(scenario_id)
-    if scenario is None or answer is None:
+    if attempt is None or scenario is None or scenario_id not in answers:
         del st.session_state[FEEDBACK_KEY]
         st.rerun()
-    assert scenario is not None and answer is not None
-    chosen = scenario.option(answer.option_id)
-    st.progress(
-        len(answered_ids) / len(quiz.scenarios),
-        text=f"{len(answered_ids)} of {len(quiz.scenarios)} answered",
-    )
+    assert attempt is not None and scenario is not None
+    answer = answers[scenario_id]
+    answered_bar(len(answers), f"{len(answers)} of {len(quiz.scenarios)} answered")
     st.subheader(scenario.title, anchor=False)
     components.option_feedback(scenario, answer.option_id, answer.points)
-    done = learning.own_attempt(db, attempt_id, user.id)
-    last = done is not None and done.finished_at is not None
+    last = attempt.finished_at is not None
     if st.button("See your result" if last else "Next scenario →", key="quiz_next", type="primary"):
         del st.session_state[FEEDBACK_KEY]
         st.rerun()
-    st.stop()
 
-scenario = next_scenario(quiz, answers)
-assert attempt is not None and scenario is not None
-position = len(answered_ids) + 1
-st.progress(
-    len(answered_ids) / len(quiz.scenarios), text=f"Scenario {position} of {len(quiz.scenarios)}"
-)
-st.subheader(scenario.title, anchor=False)
-st.markdown(scenario.situation)
-with st.form(f"quiz_form_{attempt.id}_{scenario.id}"):
-    choice = st.radio(
-        scenario.question,
-        options=[o.id for o in scenario.options],
-        format_func=lambda option_id: (
-            f"{scenario.letter(option_id)}. {scenario.option(option_id).text}"
-        ),
-        index=None,
-        key=f"quiz_choice_{attempt.id}_{scenario.id}",
-    )
-    submitted = st.form_submit_button("Submit answer", type="primary")
-if submitted:
-    if choice is None:
-        st.warning("Choose one of the options first.")
-    else:
+
+def show_scenario(attempt: Attempt, scenario: Scenario, answered: int) -> None:
+    """The next unanswered scenario, and a form to choose an option."""
+    answered_bar(answered, f"Scenario {answered + 1} of {len(quiz.scenarios)}")
+    st.subheader(scenario.title, anchor=False)
+    st.markdown(scenario.situation)
+    labels = {o.id: f"{scenario.letter(o.id)}. {o.text}" for o in scenario.options}
+    with st.form(f"quiz_form_{attempt.id}_{scenario.id}"):
+        choice = st.radio(
+            scenario.question,
+            options=list(labels),
+            format_func=labels.__getitem__,
+            index=None,
+            key=f"quiz_choice_{attempt.id}_{scenario.id}",
+        )
+        submitted = st.form_submit_button("Submit answer", type="primary")
+    if submitted:
+        if choice is None:
+            st.warning("Choose one of the options first.")
+            return
+        # Stored now: a closed browser, a reload or a double click loses and doubles nothing.
         journey.answer_scenario(db, attempt, quiz, scenario.id, choice, components.now())
         st.session_state[FEEDBACK_KEY] = (attempt.id, scenario.id)
         st.rerun()
+
+
+shown = st.session_state.get(FEEDBACK_KEY)
+attempt = learning.open_attempt(db, user.id, quiz.id)
+if attempt is not None:
+    # An attempt whose last answer was stored just before a crash is closed here.
+    attempt = learning.finish_attempt(db, attempt, journey.finisher(quiz), components.now())
+
+if shown:
+    show_feedback(*shown)
+elif attempt is None or attempt.finished_at is not None:
+    show_front_page()
+else:
+    answered = {a.scenario_id for a in learning.answers_in(db, attempt.id)}
+    scenario = next_scenario(quiz, answered)
+    assert scenario is not None  # finish_attempt closed it otherwise
+    show_scenario(attempt, scenario, len(answered & {s.id for s in quiz.scenarios}))
