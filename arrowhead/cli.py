@@ -36,5 +36,247 @@ def check(root: Path | None) -> None:
     click.echo(f"OK: {course.summary()}.")
 
 
+# ---------------------------------------------------------------- people and teams
+
+_DB_OPTION = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The SQLite file (default: ARROWHEAD_DB or progress.db beside the app).",
+)
+
+
+def _open(db_path: Path | None):
+    from arrowhead.store.database import apply_migrations, open_database
+
+    db = open_database(db_path or settings_from(os.environ).db_path)
+    apply_migrations(db)
+    return db
+
+
+def _now():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def _team_id(db, name: str | None) -> int | None:
+    from arrowhead.store import teams as team_store
+
+    if name is None or name == "":
+        return None
+    team_id = team_store.team_by_name(db, name)
+    if team_id is None:
+        raise click.ClickException(f"There is no team named {name!r}.")
+    return team_id
+
+
+@cli.group()
+def users() -> None:
+    """Add people, give them roles and teams, deactivate them, reset passwords."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="Display name, as colleagues see it.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Their first password (asked for when left out).",
+)
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    type=click.Choice(["learner", "manager", "facilitator", "admin"]),
+    default=["learner"],
+    show_default=True,
+    help="A role to give; repeat for several.",
+)
+@click.option("--team", default=None, help="The team they learn in, by name (created if new).")
+@_DB_OPTION
+def users_add(
+    username: str,
+    display_name: str,
+    password: str,
+    roles: tuple[str, ...],
+    team: str | None,
+    db_path: Path | None,
+) -> None:
+    """Create an account USERNAME."""
+    from arrowhead.accounts import AccountError
+    from arrowhead.store import accounts
+    from arrowhead.store import teams as team_store
+    from arrowhead.teams import COMMAND_LINE, TeamError
+
+    db = _open(db_path)
+    try:
+        team_id = None
+        if team:
+            team_id = team_store.team_by_name(db, team) or (
+                team_store.create_team(db, COMMAND_LINE, team, _now()).id
+            )
+        user = accounts.create_user(db, username, display_name, password, _now(), tuple(roles))
+        if team_id is not None:
+            team_store.set_team(db, COMMAND_LINE, user.id, team_id, _now())
+    except (AccountError, TeamError) as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Created {user.username} ({', '.join(sorted(user.roles))}).")
+
+
+@users.command("set-role")
+@click.argument("username")
+@click.argument("roles", nargs=-1, required=True)
+@_DB_OPTION
+def users_set_role(username: str, roles: tuple[str, ...], db_path: Path | None) -> None:
+    """Give USERNAME exactly these ROLES (learner, manager, facilitator, admin)."""
+    from arrowhead.store import teams as team_store
+    from arrowhead.teams import COMMAND_LINE, TeamError
+
+    db = _open(db_path)
+    try:
+        team_store.set_roles(db, COMMAND_LINE, team_store.user_id_for(db, username), roles)
+    except TeamError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"{username}: {', '.join(sorted(roles))}.")
+
+
+@users.command("set-team")
+@click.argument("username")
+@click.argument("team", required=False)
+@click.option(
+    "--manages",
+    multiple=True,
+    help="Make them manager of this team instead (repeat for several; none: of no team).",
+)
+@click.option("--manager", "as_manager", is_flag=True, help="Set the teams they manage.")
+@_DB_OPTION
+def users_set_team(
+    username: str,
+    team: str | None,
+    manages: tuple[str, ...],
+    as_manager: bool,
+    db_path: Path | None,
+) -> None:
+    """Move USERNAME into TEAM (left out: out of any team), keeping their history.
+
+    With --manager, set the teams they manage instead: --manages NAME for each.
+    """
+    from arrowhead.store import teams as team_store
+    from arrowhead.teams import COMMAND_LINE, TeamError
+
+    db = _open(db_path)
+    try:
+        user_id = team_store.user_id_for(db, username)
+        if as_manager or manages:
+            team_ids = [_team_id(db, name) for name in manages]
+            team_store.set_managed_teams(db, COMMAND_LINE, user_id, [t for t in team_ids if t])
+            click.echo(f"{username} manages: {', '.join(manages) or 'no team'}.")
+            return
+        team_store.set_team(db, COMMAND_LINE, user_id, _team_id(db, team), _now())
+    except TeamError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"{username} is now in {team!r}." if team else f"{username} is in no team.")
+
+
+@users.command("deactivate")
+@click.argument("username")
+@click.option("--undo", is_flag=True, help="Let them sign in again.")
+@_DB_OPTION
+def users_deactivate(username: str, undo: bool, db_path: Path | None) -> None:
+    """Stop USERNAME signing in (their records are kept; their logins end now)."""
+    from arrowhead.store import teams as team_store
+    from arrowhead.teams import COMMAND_LINE, TeamError
+
+    db = _open(db_path)
+    try:
+        team_store.set_active(db, COMMAND_LINE, team_store.user_id_for(db, username), undo)
+    except TeamError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"{username} can sign in again." if undo else f"{username} is deactivated.")
+
+
+@users.command("reset")
+@click.argument("username")
+@_DB_OPTION
+def users_reset(username: str, db_path: Path | None) -> None:
+    """Print a one-time password-reset code for USERNAME, valid for a day."""
+    from arrowhead.store import teams as team_store
+    from arrowhead.teams import COMMAND_LINE, TeamError
+
+    db = _open(db_path)
+    try:
+        code = team_store.issue_reset_code(
+            db, COMMAND_LINE, team_store.user_id_for(db, username), _now()
+        )
+    except TeamError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(code)
+    click.echo(
+        "Give it to them in person: they enter it on the sign-in page under 'Reset my password'.",
+        err=True,
+    )
+
+
+@cli.command()
+@_DB_OPTION
+@click.option("--learners", default=200, show_default=True, help="How many learners.")
+@click.option("--teams", default=10, show_default=True, help="How many teams.")
+@click.option("--seed", default=1, show_default=True, help="The same seed gives the same data.")
+@click.option("--force", is_flag=True, help="Write even if the database holds real users.")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder holding modules/ and quizzes/ (default: ARROWHEAD_CONTENT or the app folder).",
+)
+def demo(
+    db_path: Path | None, learners: int, teams: int, seed: int, force: bool, root: Path | None
+) -> None:
+    """Fill the database with a synthetic organisation: teams, managers, learners, histories.
+
+    Every demo account's password is 'arrowhead-demo'; sign in as demo.admin.
+    An earlier demo organisation in the same database is replaced.
+    """
+    from arrowhead.accounts import hash_password
+    from arrowhead.demo import DEMO_PASSWORD, demo_learners, demo_staff, team_names
+    from arrowhead.store.demo import real_users, write_organisation
+    from arrowhead.teams import TeamError
+
+    if learners < 1 or teams < 1:
+        raise click.ClickException("--learners and --teams must be at least 1.")
+    course = load_course(root or settings_from(os.environ).content_root)
+    if not course.quizzes:
+        raise click.ClickException("The course has no quizzes: run 'arrowhead check'.")
+    db = _open(db_path)
+    real = real_users(db)
+    if real and not force:
+        raise click.ClickException(
+            f"This database holds {real} real user(s). Use --force to add demo data anyway."
+        )
+    now = _now()
+    with click.progressbar(length=learners, label="Writing learners") as bar:
+        try:
+            counts = write_organisation(
+                db,
+                team_names(teams),
+                demo_staff(teams, seed),
+                demo_learners(course, learners, teams, seed, now),
+                # One hash for every demo account: hashing thousands would take minutes.
+                hash_password(DEMO_PASSWORD),
+                now,
+                on_learner=bar.update,
+            )
+        except TeamError as err:
+            raise click.ClickException(str(err)) from None
+    click.echo(
+        f"{counts.teams} teams, {counts.learners} learners, {counts.attempts} attempts, "
+        f"{counts.answers} answers. Sign in as demo.admin with the password {DEMO_PASSWORD!r}."
+    )
+
+
 if __name__ == "__main__":
     cli()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -53,10 +54,13 @@ def _clear_demo(db: Database) -> None:
     demo_teams = "SELECT team_id FROM demo_teams"
     db.execute(f"DELETE FROM team_members WHERE team_id IN ({demo_teams})")
     db.execute(f"DELETE FROM team_managers WHERE team_id IN ({demo_teams})")
-    db.execute("DELETE FROM users WHERE id IN (SELECT user_id FROM demo_accounts)")
+    # The markers reference the rows they mark, so they go first, their ids kept.
+    users = json.dumps([r[0] for r in db.execute(demo)])
+    teams = json.dumps([r[0] for r in db.execute(demo_teams)])
     db.execute("DELETE FROM demo_accounts")
-    db.execute("DELETE FROM teams WHERE id IN (SELECT team_id FROM demo_teams)")
     db.execute("DELETE FROM demo_teams")
+    db.execute("DELETE FROM users WHERE id IN (SELECT value FROM json_each(?))", [users])
+    db.execute("DELETE FROM teams WHERE id IN (SELECT value FROM json_each(?))", [teams])
 
 
 def write_organisation(

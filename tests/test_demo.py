@@ -1,0 +1,75 @@
+"""`arrowhead demo`: a synthetic organisation, the same for the same seed, never over real users."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from arrowhead.cli import cli
+from arrowhead.course import load_course
+from arrowhead.demo import DEMO_PASSWORD, demo_learners
+from arrowhead.store import accounts
+from arrowhead.store import teams as team_store
+from arrowhead.store.database import open_database
+from arrowhead.teams import STATUSES, overview
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+
+
+def demo(db_path, *args):
+    return CliRunner().invoke(cli, ["demo", "--db", str(db_path), "--root", str(ROOT), *args])
+
+
+def test_demo_fills_an_empty_database_and_replaces_its_own_data(tmp_path):
+    db_path = tmp_path / "demo.db"
+    result = demo(db_path, "--learners", "60", "--teams", "3", "--seed", "7")
+    assert result.exit_code == 0, result.output
+    assert "3 teams, 60 learners" in result.output
+    db = open_database(db_path)
+    admin = accounts.sign_in(db, "demo.admin", DEMO_PASSWORD, NOW)
+    teams = team_store.teams_for(db, admin)
+    assert len(teams) == 3 and sum(t.learners for t in teams) == 60
+    assert all(t.managers for t in teams)
+    course = load_course(ROOT)
+    rows = overview(team_store.learner_records(db, admin, None, course), course, datetime.now(UTC))
+    statuses = {r.status for r in rows}
+    assert statuses == set(STATUSES), statuses  # some of every kind
+    # Running it again replaces the demo organisation rather than adding a second one.
+    assert demo(db_path, "--learners", "30", "--teams", "2").exit_code == 0
+    assert db.execute("SELECT count(*) FROM users").fetchone()[0] == 30 + 2 + 1
+
+
+def test_demo_refuses_a_database_with_real_users_unless_forced(tmp_path):
+    db_path = tmp_path / "real.db"
+    db = open_database(db_path)
+    from arrowhead.store.database import apply_migrations
+
+    apply_migrations(db)
+    accounts.create_first_admin(db, "owner", "The Owner", "password123", NOW)
+    refused = demo(db_path, "--learners", "5", "--teams", "1")
+    assert refused.exit_code == 1
+    assert "holds 1 real user(s). Use --force" in refused.output
+    assert db.execute("SELECT count(*) FROM users").fetchone()[0] == 1
+    forced = demo(db_path, "--learners", "5", "--teams", "1", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert accounts.find_user(db, "owner") is not None
+    assert db.execute("SELECT count(*) FROM users").fetchone()[0] == 1 + 5 + 2
+
+
+def test_the_same_seed_gives_the_same_organisation():
+    course = load_course(ROOT)
+
+    def picture(seed):
+        return [
+            (
+                learner.username,
+                [(a.quiz_id, [x.option_id for x in a.answers]) for a in learner.attempts],
+            )
+            for learner in demo_learners(course, 25, 4, seed, NOW)
+        ]
+
+    assert picture(3) == picture(3)
+    assert picture(3) != picture(4)
