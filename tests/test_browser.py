@@ -29,11 +29,12 @@ def wait_for_app(page: Page) -> None:
 def sign_up(page: Page, url: str, name: str, username: str) -> None:
     page.goto(url)
     page.get_by_role("tab", name="Create an account").click()
-    page.get_by_label("Your name, as colleagues should see it").fill(name)
-    page.get_by_label("Username").last.fill(username)
-    page.get_by_label("Password (at least 8 characters)").fill("password123")
-    page.get_by_label("Password again").fill("password123")
-    page.get_by_role("button", name="Create my account").click()
+    form = page.get_by_role("tabpanel", name="Create an account")
+    form.get_by_label("Your name, as colleagues should see it").fill(name)
+    form.get_by_label("Username").fill(username)
+    form.get_by_label("Password (at least 8 characters)").fill("password123")
+    form.get_by_label("Password again").fill("password123")
+    form.get_by_role("button", name="Create my account").click()
     expect(page.get_by_role("heading", name="Partnership selling", exact=True)).to_be_visible(
         timeout=15_000
     )
