@@ -213,7 +213,9 @@ def _workshop(
 
 def demo_staff(teams: int, seed: int) -> list[tuple[str, str, tuple[str, ...]]]:
     """The demo admin and one manager per team, as (username, display name, roles)."""
-    staff = [(f"{USERNAME_PREFIX}admin", "Demo Admin", ("admin", "learner"))]
+    staff: list[tuple[str, str, tuple[str, ...]]] = [
+        (f"{USERNAME_PREFIX}admin", "Demo Admin", ("admin", "learner"))
+    ]
     for index in range(teams):
         name = person_name(random.Random(f"{seed}:manager:{index}"))
         staff.append((username_for(name, index + 1).replace(".", ".m", 1), name, ("manager",)))

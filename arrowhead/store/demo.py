@@ -82,7 +82,7 @@ def write_organisation(
     try:
         with immediate(db):
             _clear_demo(db)
-            team_ids = []
+            team_ids: list[int] = []
             for name in team_names:
                 if db.execute("SELECT 1 FROM teams WHERE name = ?", [name]).fetchone():
                     raise TeamError(f"A team named {name!r} already exists outside the demo.")
@@ -90,6 +90,7 @@ def write_organisation(
                     "INSERT INTO teams (name, invite_code, created_at) VALUES (?, ?, ?)",
                     [name, new_code(INVITE_LENGTH), iso(now)],
                 ).lastrowid
+                assert team_id is not None
                 team_ids.append(team_id)
                 db.execute("INSERT INTO demo_teams (team_id) VALUES (?)", [team_id])
             managers = 0
@@ -134,7 +135,11 @@ def _write_batch(
     counts: dict[str, int],
 ) -> None:
     next_attempt = db.execute("SELECT coalesce(max(id), 0) + 1 FROM attempts").fetchone()[0]
-    roles, members, reads, attempts, answers = [], [], [], [], []
+    roles: list[tuple] = []
+    members: list[tuple] = []
+    reads: list[tuple] = []
+    attempts: list[tuple] = []
+    answers: list[tuple] = []
     for learner in batch:
         user_id = _insert_user(
             db, learner.username, learner.display_name, password_hash, learner.joined_at
