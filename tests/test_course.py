@@ -26,7 +26,9 @@ def test_quiz_naming_a_missing_module_is_reported_and_left_out(course_root):
     path = course_root / "quizzes" / "02-beta.toml"
     path.write_text(path.read_text().replace('module = "beta"', 'module = "gamma"'))
     course = load_course(course_root)
-    assert "quizzes/02-beta.toml:1: quiz names module 'gamma', which does not exist" in [str(p) for p in course.problems]
+    assert "quizzes/02-beta.toml:1: quiz names module 'gamma', which does not exist" in [
+        str(p) for p in course.problems
+    ]
     assert course.quiz("beta") is None
     assert course.quiz("alpha") is not None
 
@@ -35,7 +37,12 @@ def test_duplicate_scenario_id_across_quizzes(course_root):
     path = course_root / "quizzes" / "02-beta.toml"
     path.write_text(path.read_text().replace('id = "beta-one"', 'id = "alpha-one"'))
     problems = [str(p) for p in load_course(course_root).problems]
-    assert any(p.startswith("quizzes/02-beta.toml:6: duplicate scenario id 'alpha-one' (also in quizzes/01-alpha.toml)") for p in problems), problems
+    assert any(
+        p.startswith(
+            "quizzes/02-beta.toml:6: duplicate scenario id 'alpha-one' (also in quizzes/01-alpha.toml)"
+        )
+        for p in problems
+    ), problems
 
 
 def test_broken_module_is_left_out_but_the_rest_is_served(course_root):
@@ -43,7 +50,9 @@ def test_broken_module_is_left_out_but_the_rest_is_served(course_root):
     path.write_text(path.read_text().replace("minutes = 5", "minutes = lots"))
     course = load_course(course_root)
     assert [m.id for m in course.modules] == ["beta"]
-    assert any(str(p).startswith("modules/01-alpha.md:3: TOML syntax error") for p in course.problems)
+    assert any(
+        str(p).startswith("modules/01-alpha.md:3: TOML syntax error") for p in course.problems
+    )
     assert any("which has problems of its own" in str(p) for p in course.problems)
 
 
@@ -84,8 +93,12 @@ def test_shipped_scenarios_are_well_made(quiz):
     for scenario in quiz.scenarios:
         assert MIN_OPTIONS <= len(scenario.options) <= MAX_OPTIONS
         assert scenario.best.style == "partnership", scenario.id
-        assert all(o.style in STYLES and len(o.feedback.split()) >= 12 for o in scenario.options), scenario.id
-        assert any(0 < o.points < 10 for o in scenario.options), f"{scenario.id} has no partial credit"
+        assert all(o.style in STYLES and len(o.feedback.split()) >= 12 for o in scenario.options), (
+            scenario.id
+        )
+        assert any(0 < o.points < 10 for o in scenario.options), (
+            f"{scenario.id} has no partial credit"
+        )
         assert scenario.discussion, scenario.id
 
 
@@ -96,9 +109,28 @@ def test_shipped_course_exercises_every_behaviour():
 
 @pytest.mark.parametrize(
     "idea",
-    ["transactional", "traditional", "partnership", "pinned", "quarter", "white knight", "blunt", "start with why",
-     "chief sales officer", "sack", "next generation", "language leads", "business card", "packaged",
-     "critical thinking", "urgency", "innovation", "accountab", "maintenance", "commoditis"],
+    [
+        "transactional",
+        "traditional",
+        "partnership",
+        "pinned",
+        "quarter",
+        "white knight",
+        "blunt",
+        "start with why",
+        "chief sales officer",
+        "sack",
+        "next generation",
+        "language leads",
+        "business card",
+        "packaged",
+        "critical thinking",
+        "urgency",
+        "innovation",
+        "accountab",
+        "maintenance",
+        "commoditis",
+    ],
 )
 def test_shipped_course_teaches_each_idea_of_the_brief(idea):
     text = " ".join(s.body for m in SHIPPED.modules for s in m.sections).lower()
@@ -107,6 +139,7 @@ def test_shipped_course_teaches_each_idea_of_the_brief(idea):
 
 def test_shipped_course_is_in_our_own_words():
     """No run of eight words of the source article appears in the course."""
+
     def words(text: str) -> list[str]:
         return re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
 
@@ -114,5 +147,9 @@ def test_shipped_course_is_in_our_own_words():
     runs = {tuple(source[i : i + 8]) for i in range(len(source) - 7)}
     for path in sorted((ROOT / "modules").glob("*.md")) + sorted((ROOT / "quizzes").glob("*.toml")):
         mine = words(path.read_text(encoding="utf-8"))
-        copied = [" ".join(mine[i : i + 8]) for i in range(len(mine) - 7) if tuple(mine[i : i + 8]) in runs]
+        copied = [
+            " ".join(mine[i : i + 8])
+            for i in range(len(mine) - 7)
+            if tuple(mine[i : i + 8]) in runs
+        ]
         assert copied == [], f"{path.name} repeats the article: {copied[:3]}"

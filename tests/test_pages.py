@@ -25,7 +25,13 @@ def fill(at, **values):
 
 def test_first_run_creates_the_admin_and_signs_them_in(app_env):
     at = app_for(app_env)
-    fill(at, setup_display_name="Ada", setup_username="ada", setup_password="password123", setup_confirm="password123")
+    fill(
+        at,
+        setup_display_name="Ada",
+        setup_username="ada",
+        setup_password="password123",
+        setup_confirm="password123",
+    )
     button(at, "Create the admin account").click().run()
     assert not at.exception
     assert "Partnership selling" in texts(at)
@@ -34,7 +40,13 @@ def test_first_run_creates_the_admin_and_signs_them_in(app_env):
 
 def test_setup_with_mismatched_passwords_says_so(app_env):
     at = app_for(app_env)
-    fill(at, setup_display_name="Ada", setup_username="ada", setup_password="password123", setup_confirm="password124")
+    fill(
+        at,
+        setup_display_name="Ada",
+        setup_username="ada",
+        setup_password="password123",
+        setup_confirm="password124",
+    )
     button(at, "Create the admin account").click().run()
     assert "The two passwords are not the same." in texts(at)
     assert accounts.count_users(app_env) == 0
@@ -43,7 +55,13 @@ def test_setup_with_mismatched_passwords_says_so(app_env):
 def test_sign_up_then_course_map(app_env):
     make_user(app_env, "admin", ("admin", "learner"))
     at = app_for(app_env)
-    fill(at, signup_display_name="Sam Lee", signup_username="sam", signup_password="password123", signup_confirm="password123")
+    fill(
+        at,
+        signup_display_name="Sam Lee",
+        signup_username="sam",
+        signup_password="password123",
+        signup_confirm="password123",
+    )
     button(at, "Create my account").click().run()
     assert not at.exception
     assert "Alpha module" in texts(at)
@@ -53,7 +71,13 @@ def test_sign_up_then_course_map(app_env):
 def test_taken_username_on_sign_up_is_a_plain_message(app_env):
     make_user(app_env, "sam")
     at = app_for(app_env)
-    fill(at, signup_display_name="Sam", signup_username="SAM", signup_password="password123", signup_confirm="password123")
+    fill(
+        at,
+        signup_display_name="Sam",
+        signup_username="SAM",
+        signup_password="password123",
+        signup_confirm="password123",
+    )
     button(at, "Create my account").click().run()
     assert "That username is taken. Please choose another." in texts(at)
 
@@ -114,13 +138,18 @@ def test_unknown_section_falls_back_to_the_start(app_env):
 
 
 def take_quiz(at, choices):
-    button(at, "Start the quiz" if "Start the quiz" in [b.label for b in at.button] else "Retake the quiz").click().run()
+    button(
+        at,
+        "Start the quiz" if "Start the quiz" in [b.label for b in at.button] else "Retake the quiz",
+    ).click().run()
     for option in choices:
         at.radio[0].set_value(option)
         button(at, "Submit answer").click().run()
         assert not at.exception
         labels = [b.label for b in at.button]
-        button(at, "Next scenario →" if "Next scenario →" in labels else "See your result").click().run()
+        button(
+            at, "Next scenario →" if "Next scenario →" in labels else "See your result"
+        ).click().run()
     return at
 
 
@@ -241,7 +270,10 @@ def test_admin_sees_content_problems_and_learners_still_get_valid_modules(app_en
     path.write_text(path.read_text().replace("points = 10", "points = 11"))
     admin = make_user(app_env, "boss", ("admin", "learner"))
     at = app_for(app_env, admin, CONTENT)
-    assert "quizzes/02-beta.toml:15: scenario \"beta-one\", option A: 'points' must be a whole number from 0 to 10" in texts(at)
+    assert (
+        "quizzes/02-beta.toml:15: scenario \"beta-one\", option A: 'points' must be a whole number from 0 to 10"
+        in texts(at)
+    )
     learner = make_user(app_env, "sam")
     at = app_for(app_env, learner)
     assert not at.exception

@@ -64,21 +64,73 @@ def test_quiz_loads_with_scenarios_and_options_in_file_order(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ('pass_mark = 70', 'pass_mark = 70\npass_mark = 80', "quizzes/01-alpha.toml:4: TOML syntax error"),
-        ('pass_mark = 70', 'pass_mark = 170', "quizzes/01-alpha.toml:3: 'pass_mark' must be a whole number from 0 to 100"),
+        (
+            "pass_mark = 70",
+            "pass_mark = 70\npass_mark = 80",
+            "quizzes/01-alpha.toml:4: TOML syntax error",
+        ),
+        (
+            "pass_mark = 70",
+            "pass_mark = 170",
+            "quizzes/01-alpha.toml:3: 'pass_mark' must be a whole number from 0 to 100",
+        ),
         ('module = "alpha"\n', "", "quizzes/01-alpha.toml:1: quiz is missing 'module'"),
-        ('title = "First"\n', "", 'quizzes/01-alpha.toml:5: scenario "first" is missing \'title\''),
-        ('id = "first"', 'id = "First One"', "quizzes/01-alpha.toml:6: scenario \"First One\": id must be lower-case"),
-        ('behaviour = "innovation"\ndiscussion', 'behaviour = "charm"\ndiscussion', "quizzes/01-alpha.toml:10: scenario \"first\": 'behaviour' must be one of"),
-        ('points = 5', 'points = 11', "quizzes/01-alpha.toml:23: scenario \"first\", option B: 'points' must be a whole number from 0 to 10"),
-        ('points = 5', 'points = -1', "quizzes/01-alpha.toml:23: scenario \"first\", option B: 'points'"),
-        ('  feedback = "Comfortable."\n', "", "quizzes/01-alpha.toml:20: scenario \"first\", option B: missing 'feedback'"),
-        ('  style = "traditional"\n', "", "quizzes/01-alpha.toml:20: scenario \"first\", option B: missing 'style' (tag)"),
-        ('style = "traditional"', 'style = "consultative"', "quizzes/01-alpha.toml:24: scenario \"first\", option B: 'style' must be one of"),
-        ('id = "mid"', 'id = "low"', "quizzes/01-alpha.toml:21: scenario \"first\": duplicate option id 'low'"),
-        ('points = 10', 'points = 9', 'quizzes/01-alpha.toml:5: scenario "first" has no best option'),
-        ('points = 5', 'points = 10', 'quizzes/01-alpha.toml:5: scenario "first" has 2 best options'),
-        ('  [[scenarios.options]]\n  id = "mid"', '  [[scenarios.options]]\n  colour = "red"\n  id = "mid"', "quizzes/01-alpha.toml:21: scenario \"first\", option B: unknown field 'colour'"),
+        ('title = "First"\n', "", "quizzes/01-alpha.toml:5: scenario \"first\" is missing 'title'"),
+        (
+            'id = "first"',
+            'id = "First One"',
+            'quizzes/01-alpha.toml:6: scenario "First One": id must be lower-case',
+        ),
+        (
+            'behaviour = "innovation"\ndiscussion',
+            'behaviour = "charm"\ndiscussion',
+            "quizzes/01-alpha.toml:10: scenario \"first\": 'behaviour' must be one of",
+        ),
+        (
+            "points = 5",
+            "points = 11",
+            "quizzes/01-alpha.toml:23: scenario \"first\", option B: 'points' must be a whole number from 0 to 10",
+        ),
+        (
+            "points = 5",
+            "points = -1",
+            "quizzes/01-alpha.toml:23: scenario \"first\", option B: 'points'",
+        ),
+        (
+            '  feedback = "Comfortable."\n',
+            "",
+            "quizzes/01-alpha.toml:20: scenario \"first\", option B: missing 'feedback'",
+        ),
+        (
+            '  style = "traditional"\n',
+            "",
+            "quizzes/01-alpha.toml:20: scenario \"first\", option B: missing 'style' (tag)",
+        ),
+        (
+            'style = "traditional"',
+            'style = "consultative"',
+            "quizzes/01-alpha.toml:24: scenario \"first\", option B: 'style' must be one of",
+        ),
+        (
+            'id = "mid"',
+            'id = "low"',
+            "quizzes/01-alpha.toml:21: scenario \"first\": duplicate option id 'low'",
+        ),
+        (
+            "points = 10",
+            "points = 9",
+            'quizzes/01-alpha.toml:5: scenario "first" has no best option',
+        ),
+        (
+            "points = 5",
+            "points = 10",
+            'quizzes/01-alpha.toml:5: scenario "first" has 2 best options',
+        ),
+        (
+            '  [[scenarios.options]]\n  id = "mid"',
+            '  [[scenarios.options]]\n  colour = "red"\n  id = "mid"',
+            "quizzes/01-alpha.toml:21: scenario \"first\", option B: unknown field 'colour'",
+        ),
     ],
 )
 def test_each_quiz_problem_names_file_and_line(tmp_path, old, new, expected):
@@ -90,18 +142,22 @@ def test_each_quiz_problem_names_file_and_line(tmp_path, old, new, expected):
 
 
 def test_too_few_options_is_reported_on_the_scenario(tmp_path):
-    text = GOOD.split("  [[scenarios.options]]\n  id = \"mid\"")[0]
+    text = GOOD.split('  [[scenarios.options]]\n  id = "mid"')[0]
     text += '  [[scenarios.options]]\n  id = "high"\n  text = "x"\n  points = 10\n  style = "partnership"\n  feedback = "y"\n'
     with pytest.raises(ContentError) as err:
         load_quiz(write(tmp_path, text), tmp_path)
-    assert 'quizzes/01-alpha.toml:5: scenario "first" has 2 options; it needs 3 to 5' in [str(p) for p in err.value.problems]
+    assert 'quizzes/01-alpha.toml:5: scenario "first" has 2 options; it needs 3 to 5' in [
+        str(p) for p in err.value.problems
+    ]
 
 
 def test_duplicate_scenario_ids_in_one_quiz(tmp_path):
     second = GOOD[GOOD.index("[[scenarios]]") :]
     with pytest.raises(ContentError) as err:
         load_quiz(write(tmp_path, GOOD + "\n" + second), tmp_path)
-    assert any("duplicate scenario id 'first'" in str(p) and ":36:" in str(p) for p in err.value.problems)
+    assert any(
+        "duplicate scenario id 'first'" in str(p) and ":36:" in str(p) for p in err.value.problems
+    )
 
 
 def test_every_problem_in_a_file_is_reported_at_once(tmp_path):

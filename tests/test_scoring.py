@@ -3,7 +3,15 @@
 import pytest
 
 from arrowhead.course import load_course
-from arrowhead.scoring import Choice, advice, build_profile, grade_answer, has_passed, next_scenario, quiz_score
+from arrowhead.scoring import (
+    Choice,
+    advice,
+    build_profile,
+    grade_answer,
+    has_passed,
+    next_scenario,
+    quiz_score,
+)
 
 
 @pytest.fixture
@@ -13,9 +21,15 @@ def quiz(course_root):
 
 @pytest.mark.parametrize(
     ("option", "points", "style", "best"),
-    [("discount", 0, "transactional", False), ("explain-value", 5, "traditional", False), ("strategic", 10, "partnership", True)],
+    [
+        ("discount", 0, "transactional", False),
+        ("explain-value", 5, "traditional", False),
+        ("strategic", 10, "partnership", True),
+    ],
 )
-def test_grade_answer_gives_points_style_and_the_scenarios_behaviour(quiz, option, points, style, best):
+def test_grade_answer_gives_points_style_and_the_scenarios_behaviour(
+    quiz, option, points, style, best
+):
     grade = grade_answer(quiz.scenario("alpha-one"), option)
     assert (grade.points, grade.max_points, grade.style, grade.is_best) == (points, 10, style, best)
     assert grade.behaviour == "critical-thinking"
@@ -28,8 +42,14 @@ def test_grade_answer_refuses_an_option_the_scenario_lacks(quiz):
 
 @pytest.mark.parametrize(
     ("points", "score", "passed"),
-    [({}, 0, False), ({"alpha-one": 10, "alpha-two": 10}, 100, True), ({"alpha-one": 5, "alpha-two": 10}, 75, True),
-     ({"alpha-one": 10, "alpha-two": 3}, 65, False), ({"alpha-one": 10, "alpha-two": 4}, 70, True), ({"alpha-one": 10}, 50, False)],
+    [
+        ({}, 0, False),
+        ({"alpha-one": 10, "alpha-two": 10}, 100, True),
+        ({"alpha-one": 5, "alpha-two": 10}, 75, True),
+        ({"alpha-one": 10, "alpha-two": 3}, 65, False),
+        ({"alpha-one": 10, "alpha-two": 4}, 70, True),
+        ({"alpha-one": 10}, 50, False),
+    ],
 )
 def test_quiz_score_and_pass_mark(quiz, points, score, passed):
     assert quiz_score(quiz, points) == score
@@ -45,8 +65,12 @@ def test_next_scenario_is_the_first_unanswered(quiz):
 
 def test_profile_shares_and_behaviour_strengths():
     profile = build_profile(
-        [Choice(10, 10, "partnership", "innovation"), Choice(0, 10, "transactional", "innovation"),
-         Choice(5, 10, "traditional", None), Choice(10, 10, "partnership", "driving-urgency")]
+        [
+            Choice(10, 10, "partnership", "innovation"),
+            Choice(0, 10, "transactional", "innovation"),
+            Choice(5, 10, "traditional", None),
+            Choice(10, 10, "partnership", "driving-urgency"),
+        ]
     )
     assert profile.styles == {"transactional": 0.25, "traditional": 0.25, "partnership": 0.5}
     assert profile.behaviours["innovation"] == 50
@@ -57,9 +81,12 @@ def test_profile_shares_and_behaviour_strengths():
 
 @pytest.mark.parametrize(
     ("choices", "phrase"),
-    [([], "first scenario quiz"), ([Choice(0, 10, "transactional", None)] * 3, "price and supply"),
-     ([Choice(5, 10, "traditional", None)] * 3, "strategic imperatives"),
-     ([Choice(10, 10, "partnership", "innovation")], "every behaviour is strong")],
+    [
+        ([], "first scenario quiz"),
+        ([Choice(0, 10, "transactional", None)] * 3, "price and supply"),
+        ([Choice(5, 10, "traditional", None)] * 3, "strategic imperatives"),
+        ([Choice(10, 10, "partnership", "innovation")], "every behaviour is strong"),
+    ],
 )
 def test_advice_names_what_to_work_on(choices, phrase):
     assert phrase in advice(build_profile(choices))

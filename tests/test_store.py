@@ -22,16 +22,25 @@ def test_migrations_apply_once(db_path):
     first = open_database(db_path)
     apply_migrations(first)
     apply_migrations(first)
-    names = [r[0] for r in first.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'arrowhead'")]
+    names = [
+        r[0]
+        for r in first.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'arrowhead'"
+        )
+    ]
     assert names == sorted(set(names), key=names.index)
     assert len(names) == len(set(names))
 
 
 @pytest.mark.parametrize(
     ("username", "name", "password", "message"),
-    [("a", "Ann", "password123", "A username is 3 to 32"), ("ann lee", "Ann", "password123", "A username is"),
-     ("ann", "   ", "password123", "Please enter your name"), ("ann", "A" * 61, "password123", "at most 60"),
-     ("ann", "Ann", "short", "at least 8 characters")],
+    [
+        ("a", "Ann", "password123", "A username is 3 to 32"),
+        ("ann lee", "Ann", "password123", "A username is"),
+        ("ann", "   ", "password123", "Please enter your name"),
+        ("ann", "A" * 61, "password123", "at most 60"),
+        ("ann", "Ann", "short", "at least 8 characters"),
+    ],
 )
 def test_create_user_rejects_bad_input_in_plain_words(db, username, name, password, message):
     with pytest.raises(AccountError, match=message):
@@ -63,7 +72,9 @@ def test_sign_in_with_any_case_username(db):
     assert accounts.sign_in(db, "SAM", "password123", NOW).id == user.id
 
 
-@pytest.mark.parametrize(("username", "password"), [("sam", "wrong-password"), ("nobody", "password123")])
+@pytest.mark.parametrize(
+    ("username", "password"), [("sam", "wrong-password"), ("nobody", "password123")]
+)
 def test_wrong_username_or_password_get_the_same_message(db, username, password):
     make_user(db, "sam")
     with pytest.raises(AccountError) as err:
@@ -182,7 +193,9 @@ def test_last_answer_closes_the_attempt_with_its_score(db, quiz):
     assert (done.score, done.passed) == (75, True)
     assert learning.open_attempt(db, user.id, "alpha") is None
     # A late double click on the last scenario gets the stored answer back.
-    assert journey.answer_scenario(db, attempt, quiz, "alpha-two", "wait", NOW).option_id == "escalate"
+    assert (
+        journey.answer_scenario(db, attempt, quiz, "alpha-two", "wait", NOW).option_id == "escalate"
+    )
     assert db.execute("SELECT count(*) FROM answers").fetchone()[0] == 2
 
 
@@ -218,9 +231,12 @@ def test_two_threads_answering_at_once_store_each_answer_once(db_path, db, quiz)
             conn.close()
 
     jobs = [
-        (sam_attempt, "alpha-one", "strategic"), (sam_attempt, "alpha-one", "strategic"),
-        (sam_attempt, "alpha-two", "escalate"), (sam_attempt, "alpha-two", "escalate"),
-        (kim_attempt, "alpha-one", "discount"), (kim_attempt, "alpha-two", "wait"),
+        (sam_attempt, "alpha-one", "strategic"),
+        (sam_attempt, "alpha-one", "strategic"),
+        (sam_attempt, "alpha-two", "escalate"),
+        (sam_attempt, "alpha-two", "escalate"),
+        (kim_attempt, "alpha-one", "discount"),
+        (kim_attempt, "alpha-two", "wait"),
     ]
     threads = [threading.Thread(target=answer, args=job) for job in jobs]
     for thread in threads:
@@ -228,8 +244,15 @@ def test_two_threads_answering_at_once_store_each_answer_once(db_path, db, quiz)
     for thread in threads:
         thread.join()
     assert errors == []
-    rows = db.execute("SELECT user_id, scenario_id FROM answers ORDER BY user_id, scenario_id").fetchall()
-    assert rows == [(sam.id, "alpha-one"), (sam.id, "alpha-two"), (kim.id, "alpha-one"), (kim.id, "alpha-two")]
+    rows = db.execute(
+        "SELECT user_id, scenario_id FROM answers ORDER BY user_id, scenario_id"
+    ).fetchall()
+    assert rows == [
+        (sam.id, "alpha-one"),
+        (sam.id, "alpha-two"),
+        (kim.id, "alpha-one"),
+        (kim.id, "alpha-two"),
+    ]
     assert learning.own_attempt(db, sam_attempt.id, sam.id).score == 100
     assert learning.own_attempt(db, kim_attempt.id, kim.id).score == 0
 
@@ -244,14 +267,18 @@ def test_attempts_of_another_learner_are_not_yours(db):
 def test_course_progress_and_continue(db, course_root):
     course = load_course(course_root)
     user = make_user(db)
-    assert journey.continue_place(db, course, user.id) == learning.Place("section", "alpha", "first-steps")
+    assert journey.continue_place(db, course, user.id) == learning.Place(
+        "section", "alpha", "first-steps"
+    )
     learning.mark_section_read(db, user.id, "alpha", "first-steps", NOW)
     learning.mark_section_read(db, user.id, "alpha", "second-steps", NOW)
     progress = journey.course_progress(db, course, user.id)
     assert [(p.steps_done, p.steps) for p in progress] == [(2, 3), (0, 2)]
     assert journey.continue_place(db, course, user.id) == learning.Place("quiz", "alpha", "alpha")
     learning.save_place(db, user.id, "section", "beta", "only-section", NOW)
-    assert journey.continue_place(db, course, user.id) == learning.Place("section", "beta", "only-section")
+    assert journey.continue_place(db, course, user.id) == learning.Place(
+        "section", "beta", "only-section"
+    )
     learning.save_place(db, user.id, "section", "beta", "removed-since", NOW)
     assert journey.continue_place(db, course, user.id).kind == "quiz"
     assert journey.overall_fraction(progress) == pytest.approx(2 / 5)

@@ -102,6 +102,3 @@ def create_learning_records(db: Database) -> None:
             updated_at TEXT NOT NULL
         )""",
     )
-
-from arrowhead.store import teams as _teams  # noqa: E402,F401  (registers its migrations)
-from arrowhead.store import workshops as _workshops  # noqa: E402,F401  (registers its migrations)
