@@ -33,6 +33,7 @@ if workshop is None:
     st.page_link(parts.DECK_PAGE, label="Workshop decks", icon=":material/style:")
     st.stop()
 assert workshop is not None
+WORKSHOP_ID = workshop.id
 
 st.title("Workshop controls", anchor=False)
 st.text(workshop.title)
@@ -60,7 +61,7 @@ st.page_link(
 def act(action: str) -> None:
     """Apply a control; a refusal is kept to be shown as a plain message."""
     try:
-        store.act(db, user, workshop.id, action, components.now())
+        store.act(db, user, WORKSHOP_ID, action, components.now())
     except WorkshopError as err:
         st.session_state[MESSAGE_KEY] = str(err)
 

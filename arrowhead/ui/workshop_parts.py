@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import altair as alt
@@ -145,19 +146,21 @@ def votes_chart(
     large: bool = False,
 ) -> alt.Chart:
     """A bar per option (grouped by round when there was a revote); the best option marked once revealed."""
-    rows = []
+    letters: list[str] = []
+    rows: list[dict[str, str | int]] = []
     for round_name, votes in rounds.items():
         for option in scenario.options:
             letter = scenario.letter(option.id)
             if revealed and option.id == scenario.best.id:
                 letter += " ✓"
+            if letter not in letters:
+                letters.append(letter)
             rows.append({"Option": letter, "Round": round_name, "Votes": votes.get(option.id, 0)})
     data = pd.DataFrame(rows)
-    order = list(dict.fromkeys(row["Option"] for row in rows))
-    top = max([1, *(row["Votes"] for row in rows)])
+    top = max([1, *(count for votes in rounds.values() for count in votes.values())])
     size = 26 if large else 14
-    encoding = {
-        "x": alt.X("Option:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+    encoding: dict[str, Any] = {
+        "x": alt.X("Option:N", sort=letters, title=None, axis=alt.Axis(labelAngle=0)),
         "y": alt.Y(
             "Votes:Q", title="Votes", scale=alt.Scale(domain=[0, top]), axis=alt.Axis(tickMinStep=1)
         ),
