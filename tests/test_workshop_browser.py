@@ -1,10 +1,11 @@
 """A live workshop in real browsers: a facilitator with controls and projector, three phones."""
 
 import re
+import time
 
 import pytest
 from conftest import DATA, NOW, Server, make_user
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from arrowhead.store import workshops as store
 from arrowhead.store.database import apply_migrations, open_database
@@ -30,6 +31,14 @@ def running(tmp_path):
     db.close()
 
 
+def wait_for_cookie(context: BrowserContext, name: str) -> None:
+    """Wait until the browser holds the cookie."""
+    deadline = time.monotonic() + WAIT / 1000
+    while not any(c["name"] == name for c in context.cookies()):
+        assert time.monotonic() < deadline, f"no {name} cookie"
+        time.sleep(0.1)
+
+
 def click(page: Page, name: str) -> None:
     """Click a button by its label once Streamlit has drawn it enabled."""
     button = page.get_by_role("button", name=name, exact=True)
@@ -46,6 +55,9 @@ def test_a_room_joins_votes_revotes_and_sees_the_reveal(running, browser):
     controls.get_by_label("Password").first.fill("password123")
     controls.get_by_role("button", name="Sign in").click()
     expect(controls.get_by_role("link", name="Run a workshop")).to_be_visible(timeout=WAIT)
+    # The login cookie is written by a script after the run: wait for it before
+    # opening pages that start sessions of their own.
+    wait_for_cookie(desk, "arrowhead_login")
     controls.goto(f"{server.url}/facilitate?workshop={workshop.id}")
     expect(controls.get_by_text("Join screen")).to_be_visible(timeout=WAIT)
 
@@ -115,6 +127,7 @@ def test_a_room_joins_votes_revotes_and_sees_the_reveal(running, browser):
     ).to_be_visible(timeout=WAIT)
 
     # A reload rejoins as the same participant, with the same votes.
+    wait_for_cookie(phones[2].context, "arrowhead_participant")
     phones[2].reload()
     expect(phones[2].get_by_text("Cy", exact=True)).to_be_visible(timeout=WAIT)
     expect(phones[2].get_by_text("Your vote, and why it works or does not:")).to_be_visible(
