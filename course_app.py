@@ -13,7 +13,7 @@ UI = "arrowhead/ui/"
 
 db = components.database()
 user = components.viewer()
-components.sync_cookie()
+components.LOGIN.sync()
 
 if user is None:
     if count_users(db) == 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
@@ -24,10 +25,7 @@ from arrowhead.store import teams as team_store
 from arrowhead.store.database import open_database, prepare_database
 from arrowhead.store.learning import Place
 
-LOGIN_COOKIE = "arrowhead_login"
 _DB_KEY = "_arrowhead_db"
-_LOGIN_KEY = "_arrowhead_login"
-_COOKIE_KEY = "_arrowhead_cookie"
 
 
 def now() -> datetime:
@@ -74,13 +72,9 @@ def course() -> Course:
 
 
 def _connection_key() -> str | None:
-    # Each browser connection opens its own websocket with a fresh key; a login
+    # Each browser connection opens its own websocket with a fresh key; a token
     # held in session state is only honoured on the connection that made it.
     return _text(st.context.headers.get("Sec-Websocket-Key"))
-
-
-def _cookie() -> str | None:
-    return _text(st.context.cookies.get(LOGIN_COOKIE))
 
 
 def _text(value: object) -> str | None:
@@ -88,67 +82,88 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def viewer() -> User | None:
-    """Who is signed in on this run, checked against the database every run.
+@dataclass(frozen=True)
+class BrowserToken:
+    """A secret the browser keeps in a cookie: a login, or a workshop participant's rejoin token.
 
-    The login comes from the browser's cookie, or, right after signing in and
-    before the cookie has been sent back, from this connection's session state.
-    A browser presenting another browser's session id has neither.
+    Streamlit reads cookies only when a connection opens, so a token made on
+    this run is held in session state until the cookie comes back, and only
+    for the connection that made it: a browser presenting another browser's
+    session id gets neither the cookie nor the held token.
     """
-    db = database()
-    held = st.session_state.get(_LOGIN_KEY)
-    token = None
-    if held and held[1] == _connection_key():
-        token = held[0]
-    else:
-        token = _cookie()
+
+    cookie: str
+    days: int
+    same_site: str
+    """'Strict' for logins; 'Lax' where people arrive by a link from elsewhere (a QR code)."""
+
+    @property
+    def _held(self) -> str:
+        return "_" + self.cookie
+
+    @property
+    def _pending(self) -> str:
+        return "_" + self.cookie + "_cookie"
+
+    def current(self) -> str | None:
+        """The token held for this connection, else the browser's cookie, else None."""
+        held = st.session_state.get(self._held)
+        if held and held[1] == _connection_key():
+            return held[0]
+        return _text(st.context.cookies.get(self.cookie))
+
+    def hold(self, token: str) -> None:
+        """Use a new token on this connection now, and have the browser store it."""
+        st.session_state[self._held] = (token, _connection_key())
+        st.session_state[self._pending] = token
+
+    def drop(self) -> None:
+        """Forget the token here and have the browser delete its cookie."""
+        st.session_state.pop(self._held, None)
+        st.session_state[self._pending] = ""
+
+    def sync(self) -> None:
+        """Write or delete the cookie in the browser, once, after hold or drop."""
+        if self._pending not in st.session_state:
+            return
+        token = st.session_state.pop(self._pending)
+        max_age = self.days * 24 * 3600 if token else 0
+        # Our own script with a server-made token (URL-safe base64): nothing
+        # here comes from a user or an author.
+        script = (
+            "<script>(function(){var secure = location.protocol === 'https:' ? '; Secure' : '';"
+            f"document.cookie = {json.dumps(self.cookie)} + '=' + {json.dumps(token)} + "
+            f"'; Max-Age={max_age}; Path=/; SameSite={self.same_site}' + secure;}})();</script>"
+        )
+        st.html(script, unsafe_allow_javascript=True)
+
+
+LOGIN = BrowserToken(cookie="arrowhead_login", days=LOGIN_DAYS, same_site="Strict")
+
+
+def viewer() -> User | None:
+    """Who is signed in on this run, checked against the database every run."""
+    token = LOGIN.current()
     if not token:
         return None
-    user = accounts.user_for_login(db, token, now())
-    if user is None and held:
-        del st.session_state[_LOGIN_KEY]
+    user = accounts.user_for_login(database(), token, now())
+    if user is None:
+        LOGIN.drop()  # ended elsewhere, or expired
     return user
 
 
-def login_token() -> str | None:
-    """The token of the current login, for signing out."""
-    held = st.session_state.get(_LOGIN_KEY)
-    if held and held[1] == _connection_key():
-        return held[0]
-    return _cookie()
-
-
 def begin_login(user: User) -> None:
-    """Start a login for the user: hold it for this connection, have the browser store its cookie."""
-    token = accounts.start_login(database(), user.id, now())
-    st.session_state[_LOGIN_KEY] = (token, _connection_key())
-    st.session_state[_COOKIE_KEY] = token
+    """Start a login for the user on this connection and in the browser's cookie."""
+    LOGIN.hold(accounts.start_login(database(), user.id, now()))
     st.rerun()
 
 
 def forget_login() -> None:
-    """End the login here and have the browser drop its cookie."""
-    token = login_token()
+    """End the login in every tab that holds it, and have this browser drop its cookie."""
+    token = LOGIN.current()
     if token:
         accounts.end_login(database(), token)
-    st.session_state.pop(_LOGIN_KEY, None)
-    st.session_state[_COOKIE_KEY] = ""
-
-
-def sync_cookie() -> None:
-    """Write or clear the login cookie in the browser, once, after a sign-in or sign-out."""
-    if _COOKIE_KEY not in st.session_state:
-        return
-    token = st.session_state.pop(_COOKIE_KEY)
-    max_age = LOGIN_DAYS * 24 * 3600 if token else 0
-    # Our own script with a server-made token (URL-safe base64): nothing here
-    # comes from a user or an author.
-    script = (
-        "<script>(function(){var secure = location.protocol === 'https:' ? '; Secure' : '';"
-        f"document.cookie = {json.dumps(LOGIN_COOKIE)} + '=' + {json.dumps(token)} + "
-        f"'; Max-Age={max_age}; Path=/; SameSite=Strict' + secure;}})();</script>"
-    )
-    st.html(script, unsafe_allow_javascript=True)
+    LOGIN.drop()
 
 
 def require_viewer() -> User:

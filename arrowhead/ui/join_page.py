@@ -13,7 +13,7 @@ MESSAGE_KEY = "join_message"
 db = components.database()
 course = components.course()
 viewer = components.viewer()
-parts.sync_participant_cookie()
+parts.PARTICIPANT.sync()
 
 typed = components.query_param("code")
 workshop = None

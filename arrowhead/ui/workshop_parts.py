@@ -4,7 +4,6 @@ the join link and its QR code, and the vote chart."""
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -30,10 +29,8 @@ JOIN_PATH = "join"
 PROJECTOR_PATH = "projector"
 FACILITATE_PATH = "facilitate"
 
-PARTICIPANT_COOKIE = "arrowhead_participant"
-PARTICIPANT_DAYS = 30
-_TOKEN_KEY = "_arrowhead_participant"
-_TOKEN_COOKIE_KEY = "_arrowhead_participant_cookie"
+# Lax: a phone arriving from a QR code scan is a cross-site navigation.
+PARTICIPANT = components.BrowserToken(cookie="arrowhead_participant", days=30, same_site="Lax")
 
 
 def require_facilitator() -> User:
@@ -62,41 +59,16 @@ def workshop_param(user: User) -> store.Workshop | None:
 
 
 def participant_token(create: bool = False) -> str | None:
-    """This browser's rejoin token: held for this connection, or from its cookie.
+    """This browser's rejoin token; with create, a browser without one gets a fresh one.
 
-    With create, a browser without one gets a fresh token, and the cookie is
-    written on this run so a reload or a lost connection rejoins as the same
-    participant.
+    The cookie is written on this run, so a reload or a lost connection
+    rejoins as the same participant.
     """
-    # Held in session state with the connection's key, as the login is: a
-    # browser presenting another browser's session id does not get the token.
-    connection = components._connection_key()
-    held = st.session_state.get(_TOKEN_KEY)
-    if held and held[1] == connection:
-        return held[0]
-    cookie = st.context.cookies.get(PARTICIPANT_COOKIE)
-    if isinstance(cookie, str) and cookie:
-        return cookie
-    if not create:
-        return None
-    token = new_login_token()
-    st.session_state[_TOKEN_KEY] = (token, connection)
-    st.session_state[_TOKEN_COOKIE_KEY] = token
+    token = PARTICIPANT.current()
+    if token is None and create:
+        token = new_login_token()
+        PARTICIPANT.hold(token)
     return token
-
-
-def sync_participant_cookie() -> None:
-    """Write the rejoin cookie in the browser, once, after a new token was made."""
-    token = st.session_state.pop(_TOKEN_COOKIE_KEY, None)
-    if not token:
-        return
-    # Our own script with a server-made URL-safe token: nothing from a user.
-    script = (
-        "<script>(function(){var secure = location.protocol === 'https:' ? '; Secure' : '';"
-        f"document.cookie = {json.dumps(PARTICIPANT_COOKIE)} + '=' + {json.dumps(token)} + "
-        f"'; Max-Age={PARTICIPANT_DAYS * 24 * 3600}; Path=/; SameSite=Lax' + secure;}})();</script>"
-    )
-    st.html(script, unsafe_allow_javascript=True)
 
 
 def app_base_url(page_path: str) -> str:
