@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from arrowhead import journey
-from arrowhead.scoring import BEHAVIOUR_NAMES, advice
+from arrowhead.scoring import advice
 from arrowhead.store import teams as team_store
 from arrowhead.store import workshops as workshop_store
 from arrowhead.teams import audience
@@ -89,46 +89,11 @@ else:
 st.subheader("Your selling style", anchor=False)
 if profile.answers:
     st.caption(f"From your {profile.answers} choices so far: the share that were each style.")
-    styles = pd.DataFrame(
-        [
-            {"Style": components.STYLE_NAMES[s], "Share": share}
-            for s, share in profile.styles.items()
-        ]
-    )
-    st.altair_chart(
-        alt.Chart(styles)
-        .mark_bar()
-        .encode(
-            x=alt.X("Share:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-            y=alt.Y("Style:N", sort=list(components.STYLE_NAMES.values()), title=None),
-            color=alt.Color("Style:N", legend=None),
-            tooltip=[alt.Tooltip("Share:Q", format=".0%")],
-        ),
-        width="stretch",
-    )
-    strengths = pd.DataFrame(
-        [
-            {"Behaviour": BEHAVIOUR_NAMES[b].capitalize(), "Strength": value}
-            for b, value in profile.behaviours.items()
-            if value is not None
-        ]
-    )
+    components.style_chart(profile)
     st.caption(
         "Strength in each strategic-seller behaviour: your mean score on the scenarios that exercise it."
     )
-    if len(strengths):
-        st.altair_chart(
-            alt.Chart(strengths)
-            .mark_bar()
-            .encode(
-                x=alt.X("Strength:Q", title="Score (%)", scale=alt.Scale(domain=[0, 100])),
-                y=alt.Y("Behaviour:N", title=None),
-                tooltip=[alt.Tooltip("Strength:Q", format=".0f")],
-            ),
-            width="stretch",
-        )
-    else:
-        st.caption("None of your answers so far exercised one of the four behaviours.")
+    components.behaviour_chart(profile)
 else:
     st.caption("Answer a scenario to see where your choices lean.")
 
