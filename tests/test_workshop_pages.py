@@ -6,7 +6,9 @@ from conftest import NOW, app_for, make_user, texts
 from arrowhead.course import load_course
 from arrowhead.scoring import grade_answer
 from arrowhead.store import learning
+from arrowhead.store import teams as team_store
 from arrowhead.store import workshops as store
+from arrowhead.teams import COMMAND_LINE
 from arrowhead.workshops import DeckEntry
 
 UI = "arrowhead/ui/"
@@ -265,6 +267,17 @@ def test_a_signed_in_learner_joins_as_themselves_and_the_answer_goes_on_their_re
     assert (answer.option_id, answer.points) == ("explain-value", 5)
     progress = app_for(app_env, learner, page=UI + "progress_page.py")
     assert "Workshop answers" in texts(progress)
+
+    # ...and their manager sees it on the learner's page, marked as a workshop answer.
+    manager = make_user(app_env, "mara", ("manager",))
+    team = team_store.create_team(app_env, COMMAND_LINE, "North", NOW)
+    team_store.set_team(app_env, COMMAND_LINE, learner.id, team.id, NOW)
+    team_store.set_managed_teams(app_env, COMMAND_LINE, manager.id, [team.id])
+    page = app_for(app_env, manager, page=UI + "learner_page.py", learner=str(learner.id))
+    assert not page.exception
+    answers = next(df.value for df in page.dataframe if "Points" in df.value.columns)
+    [row] = answers.to_dict("records")
+    assert (row["Source"], row["Option"], row["Points"]) == ("workshop", "B", 5)
 
 
 def test_the_summary_compares_first_vote_and_revote_and_downloads(
