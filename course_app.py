@@ -1,127 +1,82 @@
-"""Arrowhead's entry point: who is signed in, which pages they get, then the page itself."""
+"""Arrowhead's entry point: who is signed in, which pages they get, then the page itself.
+
+Every page checks the role again, and storage checks role and team scope where
+it reads: the navigation only decides what is offered.
+"""
 
 import logging
 
 import streamlit as st
 
 from arrowhead.store.accounts import count_users
-from arrowhead.ui import components, workshop_parts
+from arrowhead.ui import components
+from arrowhead.ui.workshop_parts import FACILITATE_PATH, JOIN_PATH, PROJECTOR_PATH
+from arrowhead.workshops import can_facilitate
 
 st.set_page_config(page_title="Arrowhead", page_icon=":material/target:", layout="centered")
 
-UI = "arrowhead/ui/"
+
+def page(
+    script: str, title: str, icon: str, path: str | None = None, *, hidden: bool = False
+) -> st.Page:
+    """A page of arrowhead/ui/, with a Material icon and a readable URL; without one, the default."""
+    return st.Page(
+        f"arrowhead/ui/{script}",
+        title=title,
+        icon=f":material/{icon}:",
+        url_path=path,
+        default=path is None,
+        visibility="hidden" if hidden else "visible",
+    )
+
+
+# Participants of a live workshop need no account.
+join = page("join_page.py", "Join a workshop", "how_to_vote", JOIN_PATH)
 
 db = components.database()
 user = components.viewer()
 components.LOGIN.sync()
 
 if user is None:
-    if count_users(db) == 0:
-        pages = [
-            st.Page(
-                UI + "setup_page.py",
-                title="Set up Arrowhead",
-                icon=":material/build:",
-                default=True,
-            )
-        ]
-    else:
-        pages = [
-            st.Page(UI + "signin_page.py", title="Sign in", icon=":material/login:", default=True),
-            # Workshop participants need no account.
-            workshop_parts.join_page(),
-        ]
-    page = st.navigation(pages, position="hidden")
-else:
-    learning = [
-        st.Page(UI + "map_page.py", title="Course", icon=":material/map:", default=True),
-        st.Page(
-            UI + "progress_page.py",
-            title="My progress",
-            icon=":material/insights:",
-            url_path="progress",
-        ),
-        st.Page(
-            UI + "module_page.py",
-            title="Module",
-            icon=":material/menu_book:",
-            url_path="module",
-            visibility="hidden",
-        ),
-        st.Page(
-            UI + "quiz_page.py",
-            title="Quiz",
-            icon=":material/quiz:",
-            url_path="quiz",
-            visibility="hidden",
-        ),
-        st.Page(
-            UI + "review_page.py",
-            title="Review an attempt",
-            icon=":material/rate_review:",
-            url_path="review",
-            visibility="hidden",
-        ),
-    ]
-    sections = {"Learn": learning}
-    # Workshops: anyone can join one; facilitators and admins run them.
-    learning.append(workshop_parts.join_page())
-    if workshop_parts.can_facilitate(user):
-        sections["Workshops"] = workshop_parts.facilitator_pages()
-    if user.has_role("admin"):
-        sections["Admin"] = [
-            st.Page(
-                UI + "content_page.py",
-                title="Course files",
-                icon=":material/folder_open:",
-                url_path="course-files",
-            )
-        ]
-    # Teams: every page checks the role again and storage checks the team scope.
-    learning.append(
-        st.Page(
-            UI + "learner_page.py",
-            title="Learner",
-            icon=":material/person_search:",
-            url_path="learner",
-            visibility="hidden",
-        )
+    first_run = count_users(db) == 0
+    welcome = (
+        page("setup_page.py", "Set up Arrowhead", "build")
+        if first_run
+        else page("signin_page.py", "Sign in", "login")
     )
+    navigation = st.navigation([welcome] if first_run else [welcome, join], position="hidden")
+else:
+    sections = {
+        "Learn": [
+            page("map_page.py", "Course", "map"),
+            page("progress_page.py", "My progress", "insights", "progress"),
+            join,
+            page("module_page.py", "Module", "menu_book", "module", hidden=True),
+            page("quiz_page.py", "Quiz", "quiz", "quiz", hidden=True),
+            page("review_page.py", "Review an attempt", "rate_review", "review", hidden=True),
+            page("learner_page.py", "Learner", "person_search", "learner", hidden=True),
+        ]
+    }
+    if can_facilitate(user):
+        sections["Workshops"] = [
+            page("deck_page.py", "Workshop decks", "style", "workshop-decks"),
+            page("facilitate_page.py", "Run a workshop", "tune", FACILITATE_PATH),
+            page("workshops_history_page.py", "Past workshops", "summarize", "workshops"),
+            page("projector_page.py", "Projector", "present_to_all", PROJECTOR_PATH, hidden=True),
+        ]
     if user.has_role("manager") or user.has_role("admin"):
         sections["Team"] = [
-            st.Page(
-                UI + "team_page.py", title="My team", icon=":material/groups:", url_path="team"
-            ),
-            st.Page(
-                UI + "insight_page.py",
-                title="Scenario insight",
-                icon=":material/query_stats:",
-                url_path="insight",
-            ),
+            page("team_page.py", "My team", "groups", "team"),
+            page("insight_page.py", "Scenario insight", "query_stats", "insight"),
         ]
     if user.has_role("admin"):
-        sections.setdefault("Admin", []).extend(
-            [
-                st.Page(
-                    UI + "admin_people_page.py",
-                    title="People",
-                    icon=":material/manage_accounts:",
-                    url_path="people",
-                ),
-                st.Page(
-                    UI + "admin_teams_page.py",
-                    title="Teams",
-                    icon=":material/workspaces:",
-                    url_path="teams",
-                ),
-            ]
-        )
-    sections["Account"] = [
-        st.Page(
-            UI + "account_page.py", title="Account", icon=":material/person:", url_path="account"
-        )
-    ]
-    page = st.navigation(sections)
+        sections["Admin"] = [
+            page("content_page.py", "Course files", "folder_open", "course-files"),
+            page("admin_people_page.py", "People", "manage_accounts", "people"),
+            page("admin_teams_page.py", "Teams", "workspaces", "teams"),
+        ]
+    sections["Account"] = [page("account_page.py", "Account", "person", "account")]
+    navigation = st.navigation(sections)
     with st.sidebar:
         # Learner-entered text: shown with st.text, never as Markdown or HTML.
         st.caption("Signed in as")
@@ -130,12 +85,12 @@ else:
             st.warning("Some course files have problems; see Admin → Course files.")
 
 try:
-    page.run()
+    navigation.run()
 except Exception:
     # st.stop, st.rerun and page switches are not Exceptions and pass through.
     # Anything else is a fault of ours: log it in full for the admin, and tell
     # the person in plain words that what they did so far is kept.
-    logging.getLogger("arrowhead").exception("page %s failed", page.title)
+    logging.getLogger("arrowhead").exception("page %s failed", navigation.title)
     st.error(
         "Something went wrong on our side, and it has been logged. Everything you saved so far "
         "is kept: reload the page to carry on."

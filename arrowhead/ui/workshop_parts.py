@@ -149,35 +149,3 @@ def votes_chart(
         .configure_axis(labelFontSize=size, titleFontSize=size * 0.7)
         .configure_legend(labelFontSize=size * 0.7)
     )
-
-
-def join_page() -> st.Page:
-    """The participants' page, reachable with or without an account at /join."""
-    return st.Page(
-        JOIN_PAGE, title="Join a workshop", icon=":material/how_to_vote:", url_path=JOIN_PATH
-    )
-
-
-def facilitator_pages() -> list[st.Page]:
-    """The pages a facilitator (or admin) gets in the navigation."""
-    return [
-        st.Page(
-            DECK_PAGE, title="Workshop decks", icon=":material/style:", url_path="workshop-decks"
-        ),
-        st.Page(
-            FACILITATE_PAGE,
-            title="Run a workshop",
-            icon=":material/tune:",
-            url_path=FACILITATE_PATH,
-        ),
-        st.Page(
-            HISTORY_PAGE, title="Past workshops", icon=":material/summarize:", url_path="workshops"
-        ),
-        st.Page(
-            PROJECTOR_PAGE,
-            title="Projector",
-            icon=":material/present_to_all:",
-            url_path=PROJECTOR_PATH,
-            visibility="hidden",
-        ),
-    ]
