@@ -5,6 +5,8 @@ from conftest import NOW, ROOT, app_for, hold_login, make_user, texts
 from streamlit.testing.v1 import AppTest
 
 from arrowhead.store import accounts, learning
+from arrowhead.store import teams as team_store
+from arrowhead.teams import COMMAND_LINE
 
 MODULE = "arrowhead/ui/module_page.py"
 QUIZ = "arrowhead/ui/quiz_page.py"
@@ -286,3 +288,26 @@ def test_sign_out_ends_the_login(app_env):
     button(at, "Sign out").click().run()
     assert "Sign in" in [t.label for t in at.tabs]
     assert app_env.execute("SELECT count(*) FROM logins").fetchone()[0] == 0
+
+
+def test_a_signed_in_learner_joins_a_team_by_invite_code(app_env):
+    learner = make_user(app_env, "sam")
+    team = team_store.create_team(app_env, COMMAND_LINE, "North <b>Key</b>", NOW)
+    at = app_for(app_env, learner, page=ACCOUNT, join="nope-nope")
+    assert "Not in a team yet" in texts(at)
+    button(at, "Join that team").click().run()
+    assert "That invite code does not match any team." in texts(at)
+    assert team_store.team_of(app_env, learner.id) is None
+
+    at = app_for(app_env, learner, page=ACCOUNT, join=team.invite_code)
+    assert at.text_input(key="account_join_code").value == team.invite_code
+    button(at, "Join that team").click().run()
+    assert "You have joined the team." in texts(at)
+    assert "North <b>Key</b>" in [t.value for t in at.text]
+    assert team_store.team_of(app_env, learner.id) == "North <b>Key</b>"
+
+
+def test_an_invite_link_opened_while_signed_in_points_to_the_account_page(app_env):
+    at = app_for(app_env, make_user(app_env), join="ABCDEF")
+    links = [link.proto for link in at.get("page_link") if "team invite" in link.proto.label]
+    assert links and "join=ABCDEF" in links[0].query_string

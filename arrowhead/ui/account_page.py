@@ -1,10 +1,13 @@
-"""The signed-in person's account: who they are, and signing out."""
+"""The signed-in person's account: who they are, their team, and signing out."""
 
 import streamlit as st
 
+from arrowhead.store import teams as team_store
+from arrowhead.teams import TeamError
 from arrowhead.ui import components
 
 user = components.require_viewer()
+db = components.database()
 
 st.title("Account")
 st.caption("Name")
@@ -13,6 +16,26 @@ st.caption("Username")
 st.text(user.username)
 st.caption("Roles")
 st.text(", ".join(sorted(user.roles)))
+st.caption("Team")
+st.text(team_store.team_of(db, user.id) or "Not in a team yet")
+
+# An invite link opened while signed in (/?join=CODE) arrives here with its code.
+with st.form("account_join_form"):
+    code = st.text_input(
+        "Team invite code, from your manager",
+        value=components.query_param("join") or "",
+        key="account_join_code",
+    )
+    joined = st.form_submit_button("Join that team")
+if joined:
+    try:
+        team_store.join_by_invite(db, user.id, code, components.now())
+    except TeamError as err:
+        st.error(str(err))
+    else:
+        # Team names are typed by people: shown as plain text, not inside Markdown.
+        st.success("You have joined the team. Your history comes with you.")
+        st.text(team_store.team_of(db, user.id) or "")
 
 if st.button("Sign out", key="account_sign_out", type="primary"):
     components.forget_login()

@@ -11,6 +11,15 @@ course = components.course()
 progress = journey.course_progress(db, course, user.id)
 
 st.title("Partnership selling")
+invite = components.query_param("join")
+if invite:
+    # A team invite link opened by someone who already has an account.
+    st.page_link(
+        "arrowhead/ui/account_page.py",
+        label="You have a team invite: join the team from your account",
+        icon=":material/group_add:",
+        query_params={"join": invite},
+    )
 if not course.modules:
     st.info("The course has no modules yet. An admin can see why under Admin → Course files.")
     st.stop()
