@@ -17,7 +17,8 @@ PROJECTOR_STYLE = """<style>
 .stMainBlockContainer [data-testid="stMetricValue"] { font-size: 3rem; }
 </style>"""
 
-st.set_page_config(layout="wide")
+# The room needs the whole screen: wide, and the sidebar folded away.
+st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
 user = parts.require_facilitator()
 db = components.database()
 course = components.course()
