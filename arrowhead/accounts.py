@@ -7,6 +7,7 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -46,6 +47,17 @@ class User:
     def has_role(self, role: str) -> bool:
         """Whether the user holds that role."""
         return role in self.roles
+
+
+def is_locked_out(failures: list[datetime], now: datetime) -> bool:
+    """Whether sign-in is refused: MAX_FAILURES failures within LOCKOUT_MINUTES, the last of
+    them less than LOCKOUT_MINUTES ago. Refused tries are not failures, so waiting works."""
+    window = timedelta(minutes=LOCKOUT_MINUTES)
+    times = sorted(failures)
+    for last in range(MAX_FAILURES - 1, len(times)):
+        if times[last] - times[last - MAX_FAILURES + 1] <= window and now - times[last] < window:
+            return True
+    return False
 
 
 def clean_username(username: str) -> str:

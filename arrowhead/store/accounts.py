@@ -11,7 +11,6 @@ from arrowhead.accounts import (
     LOCKED_OUT,
     LOCKOUT_MINUTES,
     LOGIN_DAYS,
-    MAX_FAILURES,
     ROLES,
     SIGN_IN_FAILED,
     AccountError,
@@ -20,6 +19,7 @@ from arrowhead.accounts import (
     clean_display_name,
     clean_username,
     hash_password,
+    is_locked_out,
     new_login_token,
     password_matches,
     token_digest,
@@ -114,19 +114,34 @@ def create_first_admin(
     return user
 
 
+def _locked_out(db: Database, username: str, now: datetime) -> bool:
+    # Two windows back: a lock that began within the last window needs its run of failures.
+    since = iso(now - 2 * timedelta(minutes=LOCKOUT_MINUTES))
+    failures = [
+        datetime.fromisoformat(row[0])
+        for row in db.execute(
+            "SELECT failed_at FROM sign_in_failures WHERE username = ? AND failed_at > ?",
+            [username.strip(), since],
+        )
+    ]
+    return is_locked_out(failures, now)
+
+
+def _record_failure(db: Database, username: str, now: datetime) -> None:
+    db.execute(
+        "INSERT INTO sign_in_failures (username, failed_at) VALUES (?, ?)",
+        [username.strip(), iso(now)],
+    )
+
+
 def sign_in(db: Database, username: str, password: str, now: datetime) -> User:
     """The user whose password this is; AccountError with one generic message otherwise.
 
     Failures are counted and checked in one write transaction, so concurrent
     tries cannot slip past the limit of MAX_FAILURES in LOCKOUT_MINUTES.
     """
-    since = iso(now - timedelta(minutes=LOCKOUT_MINUTES))
     with immediate(db):
-        failures = db.execute(
-            "SELECT count(*) FROM sign_in_failures WHERE username = ? AND failed_at > ?",
-            [username.strip(), since],
-        ).fetchone()[0]
-        if failures >= MAX_FAILURES:
+        if _locked_out(db, username, now):
             outcome: str | int = LOCKED_OUT
         else:
             row = db.execute(
@@ -138,10 +153,7 @@ def sign_in(db: Database, username: str, password: str, now: datetime) -> User:
             else:
                 if row is None:
                     password_matches(None, password)  # same time as a wrong password
-                db.execute(
-                    "INSERT INTO sign_in_failures (username, failed_at) VALUES (?, ?)",
-                    [username.strip(), iso(now)],
-                )
+                _record_failure(db, username, now)
                 outcome = SIGN_IN_FAILED
     # Raised after the commit, so the failure just recorded is kept.
     if isinstance(outcome, str):
@@ -212,11 +224,7 @@ def reset_password(db: Database, username: str, code: str, password: str, now: d
     """Set a new password with a one-time reset code; every existing login of the user ends."""
     password_hash = hash_password(check_password(password))
     with immediate(db):
-        failures = db.execute(
-            "SELECT count(*) FROM sign_in_failures WHERE username = ? AND failed_at > ?",
-            [username.strip(), iso(now - timedelta(minutes=LOCKOUT_MINUTES))],
-        ).fetchone()[0]
-        if failures >= MAX_FAILURES:
+        if _locked_out(db, username, now):
             raise AccountError(LOCKED_OUT)
         row = db.execute(
             """SELECT u.id FROM users u JOIN password_resets r ON r.user_id = u.id
@@ -230,10 +238,7 @@ def reset_password(db: Database, username: str, code: str, password: str, now: d
             db.execute("DELETE FROM sign_in_failures WHERE username = ?", [username.strip()])
         else:
             # A wrong code counts like a wrong password towards the lockout.
-            db.execute(
-                "INSERT INTO sign_in_failures (username, failed_at) VALUES (?, ?)",
-                [username.strip(), iso(now)],
-            )
+            _record_failure(db, username, now)
     if row is None:
         raise AccountError(BAD_RESET_CODE)
     user = get_user(db, row[0])
