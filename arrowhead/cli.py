@@ -278,5 +278,26 @@ def demo(
     )
 
 
+@cli.command()
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+@_DB_OPTION
+def backup(destination: Path, db_path: Path | None) -> None:
+    """Copy the database to DESTINATION, a new file, safely while the app is running."""
+    from arrowhead.store.database import backup_database, open_database
+
+    source = db_path or settings_from(os.environ).db_path
+    if not source.exists():
+        raise click.ClickException(f"There is no database at {source}.")
+    # No migrations here: a backup must not wait for, or change, the running app's schema.
+    db = open_database(source)
+    try:
+        size = backup_database(db, destination)
+    except (FileExistsError, OSError) as err:
+        raise click.ClickException(str(err)) from None
+    finally:
+        db.close()
+    click.echo(f"Backed up to {destination} ({size:,} bytes).")
+
+
 if __name__ == "__main__":
     cli()

@@ -69,3 +69,19 @@ def prepare_database(path: Path | str) -> None:
         apply_migrations(db)
     finally:
         db.close()
+
+
+def backup_database(db: Database, destination: Path) -> int:
+    """Copy the database, consistently, to a new file while others keep writing; its size in bytes.
+
+    SQLite's online backup copies a snapshot, WAL included, so a copy taken
+    during a workshop is never half-written.
+    """
+    if destination.exists():
+        raise FileExistsError(f"{destination} already exists; choose a new file name.")
+    target = sqlite3.connect(str(destination))
+    try:
+        db.conn.backup(target)
+    finally:
+        target.close()
+    return destination.stat().st_size

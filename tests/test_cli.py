@@ -1,0 +1,65 @@
+"""The `arrowhead` command: backups, and every command documented."""
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from conftest import NOW, make_user
+
+from arrowhead.cli import cli
+from arrowhead.store import accounts
+from arrowhead.store.database import open_database
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def commands(group: click.Group, prefix: str = "arrowhead") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in sorted(group.commands.items()):
+        found.append((f"{prefix} {name}", command))
+        if isinstance(command, click.Group):
+            found.extend(commands(command, f"{prefix} {name}"))
+    return found
+
+
+@pytest.mark.parametrize(("name", "command"), commands(cli), ids=lambda v: getattr(v, "name", v))
+def test_every_command_has_help_and_is_in_the_readme(name, command):
+    assert command.help and command.help.strip(), f"{name} has no help"
+    assert name in README, f"{name} is not in the README"
+    result = CliRunner().invoke(cli, [*name.split()[1:], "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_backup_copies_every_record_while_the_app_writes(db, db_path, tmp_path):
+    make_user(db, "sam")
+    writer = open_database(db_path)  # another connection holds uncommitted work
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE users SET display_name = 'Half written' WHERE username = 'sam'")
+    target = tmp_path / "copy.db"
+    result = CliRunner().invoke(cli, ["backup", str(target), "--db", str(db_path)])
+    writer.execute("ROLLBACK")
+    writer.close()
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Backed up to {target} (")
+    copy = open_database(target)
+    assert accounts.find_user(copy, "sam").display_name == "Sam"
+    copy.close()
+
+
+def test_backup_never_overwrites_a_file(db, db_path, tmp_path):
+    accounts.create_user(db, "kim", "Kim", "password123", NOW)
+    target = tmp_path / "existing.db"
+    target.write_text("keep me")
+    result = CliRunner().invoke(cli, ["backup", str(target), "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {target} already exists; choose a new file name."
+    assert target.read_text() == "keep me"
+
+
+def test_backup_of_a_missing_database_says_so(tmp_path):
+    missing = tmp_path / "nowhere.db"
+    result = CliRunner().invoke(cli, ["backup", str(tmp_path / "copy.db"), "--db", str(missing)])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: There is no database at {missing}."
+    assert not missing.exists()
