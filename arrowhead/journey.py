@@ -92,8 +92,13 @@ def overall_fraction(progress: list[ModuleProgress]) -> float:
     return sum(p.steps_done for p in progress) / steps if steps else 0.0
 
 
-def continue_place(db: Database, course: Course, user_id: int) -> Place | None:
-    """Where Continue leads: the last place seen if it still exists, else the first thing not done."""
+def continue_place(
+    db: Database, course: Course, user_id: int, progress: list[ModuleProgress] | None = None
+) -> Place | None:
+    """Where Continue leads: the last place seen if it still exists, else the first thing not done.
+
+    Pass the progress a page already has, so it is not read twice.
+    """
     place = learning.last_place(db, user_id)
     if place is not None:
         module = course.module(place.module_id)
@@ -101,7 +106,7 @@ def continue_place(db: Database, course: Course, user_id: int) -> Place | None:
             return place
         if module and place.kind == "quiz" and course.quiz(place.item_id):
             return place
-    for item in course_progress(db, course, user_id):
+    for item in progress if progress is not None else course_progress(db, course, user_id):
         unread = [s for s in item.module.sections if s.id not in item.read]
         if unread:
             return Place("section", item.module.id, unread[0].id)
