@@ -9,8 +9,8 @@ from arrowhead.scoring import BEHAVIOUR_NAMES
 from arrowhead.store import teams as team_store
 from arrowhead.ui import components
 
+# More learners than this make a heatmap no one can read: the first ones are shown.
 HEATMAP_LIMIT = 150
-"""More learners than this make a heatmap no one can read: the first ones are shown."""
 
 user = components.require_staff()
 db = components.database()
