@@ -306,3 +306,14 @@ def test_the_summary_compares_first_vote_and_revote_and_downloads(
     assert first["Revote: voters"] == "3"
     assert "Chose the best option: 25% on the first vote, 100% on the revote" in texts(at)
     assert at.get("download_button")
+
+
+@pytest.mark.parametrize("page", [FACILITATE, PROJECTOR, HISTORY])
+def test_a_workshop_id_too_large_for_sqlite_gets_a_plain_message(
+    app_env, facilitator, workshop, page
+):
+    """Regression: ?workshop=99999999999999999999 parsed as an int too large for SQLite,
+    and the OverflowError it raised was logged as a page fault instead of a plain message."""
+    at = app_for(app_env, facilitator, page=page, workshop="99999999999999999999")
+    assert not at.exception
+    assert "That workshop does not exist, or it is not one of yours." in texts(at)

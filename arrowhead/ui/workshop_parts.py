@@ -52,7 +52,8 @@ def workshop_param(user: User) -> store.Workshop | None:
         return None
     try:
         return store.workshop_for(components.database(), user, int(raw))
-    except (ValueError, WorkshopError):
+    except (ValueError, OverflowError, WorkshopError):
+        # OverflowError: a number too large for an SQLite integer.
         st.error(store.NO_SUCH_WORKSHOP)
         st.page_link(HISTORY_PAGE, label="Your workshops", icon=":material/groups:")
         st.stop()
