@@ -152,3 +152,22 @@ def test_only_an_admin_changes_the_organisation(app_env, org, change):
     with pytest.raises(TeamError, match="Only"):
         change(app_env, org, datetime.now(UTC))
     assert team_store.people(app_env, org.manager_a) == []
+
+
+@pytest.mark.parametrize(
+    ("page", "param", "message"),
+    [
+        (LEARNER, "learner", "That learner does not exist, or is not in a team you manage."),
+        (REVIEW, "attempt", "That attempt does not exist, or it is not yours to see."),
+    ],
+)
+@pytest.mark.parametrize("tampered", ["²", "٣", "9" * 30])
+def test_a_tampered_id_in_the_link_gets_a_plain_message(
+    app_env, org, page, param, message, tampered
+):
+    """Regression: a Unicode digit ('²' passes str.isdigit but not int()) or an id too large
+    for SQLite reached int() or the query and faulted the page; '٣' was read as id 3."""
+    at = app_for(app_env, org.manager_a, page, **{param: tampered})
+    shown = texts(at)
+    assert "Something went wrong" not in shown
+    assert message in shown

@@ -190,6 +190,22 @@ def query_param(name: str) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+SQLITE_MAX_INTEGER = 2**63 - 1
+
+
+def query_id(name: str) -> int | None:
+    """A query parameter read as a row id, or None when it is missing or not one.
+
+    Only ASCII digits count: str.isdigit() also passes '²', which int() refuses,
+    and an id beyond SQLite's integers would fault the query.
+    """
+    value = query_param(name)
+    if value is None or not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if number <= SQLITE_MAX_INTEGER else None
+
+
 MODULE_PAGE = "arrowhead/ui/module_page.py"
 QUIZ_PAGE = "arrowhead/ui/quiz_page.py"
 REVIEW_PAGE = "arrowhead/ui/review_page.py"

@@ -17,10 +17,12 @@ db = components.database()
 course = components.course()
 now = components.now()
 
-raw_id = components.query_param("learner")
-learner_id = int(raw_id) if raw_id and raw_id.isdigit() else user.id
-learner = team_store.member(db, user, learner_id)
-record = team_store.learner_record(db, user, learner_id, course)
+# No ?learner= is the viewer's own page; one that is not an id finds no one.
+learner_id = (
+    user.id if components.query_param("learner") is None else components.query_id("learner")
+)
+learner = team_store.member(db, user, learner_id) if learner_id is not None else None
+record = team_store.learner_record(db, user, learner_id, course) if learner_id is not None else None
 if learner is None or record is None:
     st.error("That learner does not exist, or is not in a team you manage.")
     st.page_link(components.MAP_PAGE, label="Back to the course", icon=":material/map:")

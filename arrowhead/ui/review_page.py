@@ -10,9 +10,9 @@ user = components.require_viewer()
 db = components.database()
 course = components.course()
 
-raw_id = components.query_param("attempt")
+attempt_id = components.query_id("attempt")
 # Storage decides: the viewer's own attempt, or one by a learner in a team they manage.
-attempt = team_store.visible_attempt(db, user, int(raw_id)) if raw_id and raw_id.isdigit() else None
+attempt = team_store.visible_attempt(db, user, attempt_id) if attempt_id is not None else None
 if attempt is None:
     components.back_to_course("That attempt does not exist, or it is not yours to see.")
 assert attempt is not None
