@@ -7,8 +7,9 @@ import pytest
 from conftest import DATA, NOW, Server, make_user
 from playwright.sync_api import BrowserContext, Page, expect
 
+from arrowhead.store import accounts
 from arrowhead.store import workshops as store
-from arrowhead.store.database import apply_migrations, open_database
+from arrowhead.store.database import apply_migrations, immediate, open_database
 from arrowhead.workshops import DeckEntry
 
 pytestmark = pytest.mark.browser
@@ -141,3 +142,25 @@ def test_a_room_joins_votes_revotes_and_sees_the_reveal(running, browser):
     votes = store.votes_by_round(db, facilitator, workshop.id)
     assert sorted(votes[0][1]) == ["discount", "strategic", "strategic"]
     assert votes[0][2] == ["strategic"] * 3
+
+
+def test_the_projector_stops_showing_the_workshop_when_the_login_ends(running, browser):
+    """Regression: the projector's self-refreshing part kept drawing the workshop, as the
+    user signed in when the page was opened, after that login had ended (signed out in
+    another tab, or the account deactivated)."""
+    server, db, facilitator, workshop = running
+    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    projector = desk.new_page()
+    projector.goto(server.url)
+    projector.get_by_label("Username").first.fill("fran")
+    projector.get_by_label("Password").first.fill("password123")
+    projector.get_by_role("button", name="Sign in").click()
+    expect(projector.get_by_role("link", name="Run a workshop")).to_be_visible(timeout=WAIT)
+    wait_for_cookie(desk, "arrowhead_login")
+    projector.goto(f"{server.url}/projector?workshop={workshop.id}")
+    expect(projector.get_by_text(workshop.join_code, exact=True)).to_be_visible(timeout=WAIT)
+    with immediate(db):
+        accounts.set_user_active(db, facilitator.id, False)
+    expect(projector.get_by_label("Username").first).to_be_visible(timeout=WAIT)
+    expect(projector.get_by_text(workshop.join_code, exact=True)).to_have_count(0)
+    desk.close()

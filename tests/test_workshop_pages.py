@@ -5,9 +5,10 @@ from conftest import NOW, app_for, make_user, texts
 
 from arrowhead.course import load_course
 from arrowhead.scoring import grade_answer
-from arrowhead.store import learning
+from arrowhead.store import accounts, learning
 from arrowhead.store import teams as team_store
 from arrowhead.store import workshops as store
+from arrowhead.store.database import immediate
 from arrowhead.teams import COMMAND_LINE
 from arrowhead.workshops import DeckEntry
 
@@ -317,3 +318,16 @@ def test_a_workshop_id_too_large_for_sqlite_gets_a_plain_message(
     at = app_for(app_env, facilitator, page=page, workshop="99999999999999999999")
     assert not at.exception
     assert "That workshop does not exist, or it is not one of yours." in texts(at)
+
+
+def test_a_control_clicked_after_the_login_ended_does_nothing(app_env, facilitator, workshop):
+    """Regression: a control's callback acted as the user signed in on the page's previous
+    run, so a facilitator deactivated (or signed out in another tab) could still end the
+    workshop from a controls tab left open."""
+    at = app_for(app_env, facilitator, page=FACILITATE, workshop=str(workshop.id))
+    at.button(key="control_next").click().run()
+    with immediate(app_env):
+        accounts.set_user_active(app_env, facilitator.id, False)
+    at.button(key="control_end").click().run()
+    assert not at.exception
+    assert not store.workshop_for(app_env, facilitator, workshop.id).stage.ended

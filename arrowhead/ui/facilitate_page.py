@@ -6,7 +6,7 @@ import streamlit as st
 from arrowhead.store import workshops as store
 from arrowhead.ui import components
 from arrowhead.ui import workshop_parts as parts
-from arrowhead.workshops import JOIN_SCREEN, WorkshopError
+from arrowhead.workshops import JOIN_SCREEN, WorkshopError, check_facilitator
 
 MESSAGE_KEY = "facilitate_message"
 
@@ -61,7 +61,9 @@ st.page_link(
 def act(action: str) -> None:
     """Apply a control; a refusal is kept to be shown as a plain message."""
     try:
-        store.act(db, user, WORKSHOP_ID, action, components.now())
+        # As whoever is signed in now, not on the run that drew the button: the
+        # login may have ended, or the role been taken away, since.
+        store.act(db, check_facilitator(components.viewer()), WORKSHOP_ID, action, components.now())
     except WorkshopError as err:
         st.session_state[MESSAGE_KEY] = str(err)
 
@@ -69,6 +71,7 @@ def act(action: str) -> None:
 @st.fragment(run_every=2)
 def controls(workshop_id: int) -> None:
     """The controls and the live count, redrawn from the database every two seconds."""
+    user = parts.facilitator_still()
     live = store.workshop_for(db, user, workshop_id)
     stage = live.stage
     if stage.ended:

@@ -33,6 +33,7 @@ link = parts.join_url(workshop.join_code, parts.PROJECTOR_PATH)
 @st.fragment(run_every=1)
 def screen(workshop_id: int) -> None:
     """Everything on the projector: redrawn every second from the database."""
+    user = parts.facilitator_still()
     live = store.workshop_for(db, user, workshop_id)
     stage = live.stage
     if stage.ended:

@@ -42,6 +42,19 @@ def require_facilitator() -> User:
     return user
 
 
+def facilitator_still() -> User:
+    """The signed-in facilitator, checked again on a fragment's own rerun.
+
+    A self-refreshing fragment does not rerun the page, so it would otherwise go
+    on as whoever was signed in when the page was opened; if that login has
+    ended or the role gone, the whole app reruns and shows what they may see now.
+    """
+    user = components.viewer()
+    if user is None or not can_facilitate(user):
+        st.rerun()
+    return user
+
+
 def workshop_param(user: User) -> store.Workshop | None:
     """The Workshop named by ?workshop= if the user ran it; None if none is named.
 
