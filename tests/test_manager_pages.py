@@ -221,3 +221,17 @@ def test_password_reset_with_a_code_from_the_admin(app_env, org):
     at.button[2].click().run()
     assert not at.exception
     assert sign_in(app_env, "ana", "new-password-1", datetime.now(UTC)).id == org.ana.id
+
+
+def test_admin_takes_the_manager_role_away_on_the_people_page(app_env, org):
+    """Regression: the form's 'Manages teams' still listed her teams, so saving without the
+    manager role made set_managed_teams grant it straight back: she kept seeing Alpha Team."""
+    at = app_for(app_env, org.admin, PEOPLE)
+    at.selectbox(key="people_pick").select("Mara Manager (mara)").run()
+    at.multiselect(key=f"people_roles_{org.manager_a.id}").unselect("manager").select("learner")
+    at.button[0].click().run()
+    assert not at.exception
+    mara = get_user(app_env, org.manager_a.id)
+    assert mara.roles == {"learner"}
+    assert team_store.teams_for(app_env, mara) == []
+    assert team_store.learner_records(app_env, mara, org.team_a, org.course) == []

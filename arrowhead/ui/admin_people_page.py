@@ -56,7 +56,7 @@ with st.form(f"people_form_{person.id}"):
         key=f"people_team_{person.id}",
     )
     managed = st.multiselect(
-        "Manages teams",
+        "Manages teams (with the manager role)",
         list(team_names.values()),
         default=[team_names[t] for t in person.manages if t in team_names],
         key=f"people_manages_{person.id}",
@@ -66,7 +66,10 @@ if saved:
     try:
         team_store.set_roles(db, user, person.id, roles)
         team_store.set_team(db, user, person.id, team_ids.get(team_label), components.now())
-        team_store.set_managed_teams(db, user, person.id, [team_ids[n] for n in managed])
+        # The roles decide: without the manager role they manage no team. Otherwise the
+        # teams still listed here would grant the role straight back.
+        managed_ids = [team_ids[n] for n in managed] if "manager" in roles else []
+        team_store.set_managed_teams(db, user, person.id, managed_ids)
     except TeamError as err:
         st.error(str(err))
     else:
