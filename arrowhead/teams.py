@@ -40,6 +40,8 @@ FLAG_STRONG_MISS = "strong sellers miss this"
 FLAG_UNPICKED = "an option nobody picks"
 
 MAX_TEAM_NAME = 60
+RESERVED_TEAM_NAMES = ("No team", "All teams")
+"""Entries of the team pickers that stand for no team or every team: no team may take them."""
 # No look-alike characters (0/O, 1/I/L): codes are read aloud and typed from slides.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 8
@@ -59,6 +61,8 @@ def clean_team_name(name: str) -> str:
         raise TeamError(f"A team name is at most {MAX_TEAM_NAME} characters.")
     if any(not c.isprintable() for c in name):
         raise TeamError("A team name cannot contain control characters.")
+    if name.casefold() in {r.casefold() for r in RESERVED_TEAM_NAMES}:
+        raise TeamError(f"{' and '.join(RESERVED_TEAM_NAMES)} are kept for the team pickers.")
     return name
 
 

@@ -235,3 +235,18 @@ def test_admin_takes_the_manager_role_away_on_the_people_page(app_env, org):
     assert mara.roles == {"learner"}
     assert team_store.teams_for(app_env, mara) == []
     assert team_store.learner_records(app_env, mara, org.team_a, org.course) == []
+
+
+@pytest.mark.parametrize("name", ["No team", "all TEAMS"])
+def test_a_team_cannot_take_a_pickers_own_label(app_env, org, name):
+    """Regression: a team named "No team" shared the People page's "No team" label, so saving
+    anyone outside a team put them in it; one named "All teams" hid the admin's every-team view."""
+    at = app_for(app_env, org.admin, TEAMS)
+    at.text_input(key="teams_new_name").input(name)
+    at.button[0].click().run()
+    assert team_store.team_by_name(app_env, name) is None
+    at = app_for(app_env, org.admin, PEOPLE)
+    at.selectbox(key="people_pick").select("Bo Boss (boris)").run()
+    at.multiselect(key=f"people_roles_{org.manager_b.id}").select("facilitator")
+    at.button[0].click().run()
+    assert team_store.team_of(app_env, org.manager_b.id) is None

@@ -237,7 +237,13 @@ def test_style_tallies_give_the_same_profile_as_single_choices():
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("", "Please give the team a name."), ("x" * 61, "at most 60"), ("a\x07b", "control")],
+    [
+        ("", "Please give the team a name."),
+        ("x" * 61, "at most 60"),
+        ("a\x07b", "control"),
+        (" no  TEAM ", "kept for the team pickers"),
+        ("All teams", "kept for the team pickers"),
+    ],
 )
 def test_bad_team_names(name, message):
     with pytest.raises(TeamError, match=message):
