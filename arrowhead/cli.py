@@ -110,17 +110,18 @@ def users_add(
     from arrowhead.accounts import AccountError
     from arrowhead.store import accounts
     from arrowhead.store import teams as team_store
-    from arrowhead.teams import COMMAND_LINE, TeamError
+    from arrowhead.teams import COMMAND_LINE, TeamError, clean_team_name
 
     db = _open(db_path)
     try:
-        team_id = None
+        if team:
+            clean_team_name(team)  # a bad team name is refused before anything is written
+        # The account first: a refused username or password must not leave a new empty team.
+        user = accounts.create_user(db, username, display_name, password, _now(), tuple(roles))
         if team:
             team_id = team_store.team_by_name(db, team) or (
                 team_store.create_team(db, COMMAND_LINE, team, _now()).id
             )
-        user = accounts.create_user(db, username, display_name, password, _now(), tuple(roles))
-        if team_id is not None:
             team_store.set_team(db, COMMAND_LINE, user.id, team_id, _now())
     except (AccountError, TeamError) as err:
         raise click.ClickException(str(err)) from None

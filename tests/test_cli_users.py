@@ -100,3 +100,15 @@ def test_every_users_command_has_help():
         assert command.help, name
         assert CliRunner().invoke(cli, ["users", name, "--help"]).exit_code == 0
     assert set(users.commands) >= {"add", "set-role", "set-team", "deactivate", "reset"}
+
+
+def test_a_failed_users_add_leaves_no_new_team_behind(tmp_path):
+    """Regression: `users add --team NEW` created the team before the account, so an add
+    refused for its username or password still left an empty team named NEW."""
+    db_path = tmp_path / "cli.db"
+    done = run(
+        db_path, "users", "add", "ana", "--name", "Ana A", "--password", "short", "--team", "Gamma"
+    )
+    assert done.exit_code == 1
+    assert "Error:" in done.output
+    assert team_store.team_by_name(open_database(db_path), "Gamma") is None
