@@ -192,21 +192,15 @@ def record_answer(
             [attempt.id, attempt.user_id],
         ).fetchone()
         if still_open:
-            db.execute(
-                """INSERT OR IGNORE INTO answers (attempt_id, user_id, quiz_id, scenario_id, option_id,
-                   points, max_points, style, behaviour, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [
-                    attempt.id,
-                    attempt.user_id,
-                    attempt.quiz_id,
-                    scenario_id,
-                    grade.option_id,
-                    grade.points,
-                    grade.max_points,
-                    grade.style,
-                    grade.behaviour,
-                    iso(now),
-                ],
+            write_answer(
+                db,
+                attempt.id,
+                attempt.user_id,
+                attempt.quiz_id,
+                scenario_id,
+                grade,
+                now,
+                replace=False,
             )
             _close_if_complete(db, attempt.id, finish, now)
         row = db.execute(
@@ -217,6 +211,48 @@ def record_answer(
     if row is None:
         raise LookupError("This attempt is already finished; start a new one to answer again.")
     return Answer(*row)
+
+
+def write_answer(
+    db: Database,
+    attempt_id: int,
+    user_id: int,
+    quiz_id: str,
+    scenario_id: str,
+    grade: Grade,
+    now: datetime,
+    *,
+    replace: bool,
+) -> None:
+    """Store a graded choice inside the caller's write transaction.
+
+    Self-paced answers keep the first choice (replace=False); a workshop keeps
+    the learner's latest vote (replace=True).
+    """
+    on_conflict = (
+        """DO UPDATE SET option_id = excluded.option_id, points = excluded.points,
+           max_points = excluded.max_points, style = excluded.style,
+           behaviour = excluded.behaviour, answered_at = excluded.answered_at"""
+        if replace
+        else "DO NOTHING"
+    )
+    db.execute(
+        f"""INSERT INTO answers (attempt_id, user_id, quiz_id, scenario_id, option_id, points,
+               max_points, style, behaviour, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (attempt_id, scenario_id) {on_conflict}""",
+        [
+            attempt_id,
+            user_id,
+            quiz_id,
+            scenario_id,
+            grade.option_id,
+            grade.points,
+            grade.max_points,
+            grade.style,
+            grade.behaviour,
+            iso(now),
+        ],
+    )
 
 
 def finish_attempt(db: Database, attempt: Attempt, finish: Finisher, now: datetime) -> Attempt:

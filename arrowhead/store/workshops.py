@@ -17,6 +17,7 @@ from sqlite_utils.migrations import Migrations
 from arrowhead.accounts import User, token_digest
 from arrowhead.scoring import Grade
 from arrowhead.store.database import MIGRATION_SETS, immediate, iso
+from arrowhead.store.learning import write_answer
 from arrowhead.workshops import (
     DeckEntry,
     NotAllowed,
@@ -600,40 +601,23 @@ def _record_for_learner(
     # The record holds the learner's latest vote on the scenario: a revote or a
     # changed mind replaces it, as the first-vote history stays in workshop_votes.
     user_id = participant.user_id
+    assert user_id is not None  # only called for a signed-in learner
     link = db.execute(
         "SELECT attempt_id FROM workshop_attempts WHERE workshop_id = ? AND user_id = ? AND quiz_id = ?",
         [participant.workshop_id, user_id, quiz_id],
     ).fetchone()
     if link is None:
-        attempt_id = db.execute(
+        attempt_id: int = db.execute(
             "INSERT INTO attempts (user_id, quiz_id, source, started_at) VALUES (?, ?, 'workshop', ?)",
             [user_id, quiz_id, iso(now)],
-        ).lastrowid
+        ).lastrowid  # type: ignore[assignment]  # always set after an INSERT
         db.execute(
             "INSERT INTO workshop_attempts (workshop_id, user_id, quiz_id, attempt_id) VALUES (?, ?, ?, ?)",
             [participant.workshop_id, user_id, quiz_id, attempt_id],
         )
     else:
         attempt_id = link[0]
-    db.execute(
-        """INSERT INTO answers (attempt_id, user_id, quiz_id, scenario_id, option_id, points,
-               max_points, style, behaviour, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (attempt_id, scenario_id) DO UPDATE SET option_id = excluded.option_id,
-               points = excluded.points, max_points = excluded.max_points, style = excluded.style,
-               behaviour = excluded.behaviour, answered_at = excluded.answered_at""",
-        [
-            attempt_id,
-            user_id,
-            quiz_id,
-            scenario_id,
-            grade.option_id,
-            grade.points,
-            grade.max_points,
-            grade.style,
-            grade.behaviour,
-            iso(now),
-        ],
-    )
+    write_answer(db, attempt_id, user_id, quiz_id, scenario_id, grade, now, replace=True)
 
 
 def votes_of(db: Database, participant_id: int, position: int) -> dict[int, str]:
