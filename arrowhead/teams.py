@@ -22,7 +22,7 @@ ON_TRACK = "on track"
 STUCK = "stuck"
 INACTIVE = "inactive"
 STATUSES = (NOT_STARTED, ON_TRACK, STUCK, INACTIVE)
-"""In order of precedence: a learner gets the first status that applies."""
+"""Every status, in the order team totals show them; learner_status decides which applies."""
 
 INACTIVE_AFTER = timedelta(days=14)
 STUCK_FAILURES = 2
