@@ -8,6 +8,7 @@ import logging
 
 import streamlit as st
 
+from arrowhead.accounts import User
 from arrowhead.store.accounts import count_users
 from arrowhead.ui import components
 from arrowhead.ui.workshop_parts import FACILITATE_PATH, JOIN_PATH, PROJECTOR_PATH
@@ -37,15 +38,13 @@ db = components.database()
 user = components.viewer()
 components.LOGIN.sync()
 
-if user is None:
-    first_run = count_users(db) == 0
-    welcome = (
-        page("setup_page.py", "Set up Arrowhead", "build")
-        if first_run
-        else page("signin_page.py", "Sign in", "login")
-    )
-    navigation = st.navigation([welcome] if first_run else [welcome, join], position="hidden")
-else:
+
+def sections_for(user: User | None) -> dict[str, list[st.Page]]:
+    """The signed-in navigation by role; with no user, every page there is."""
+
+    def has(role: str) -> bool:
+        return user is None or user.has_role(role)
+
     sections = {
         "Learn": [
             page("map_page.py", "Course", "map"),
@@ -57,25 +56,59 @@ else:
             page("learner_page.py", "Learner", "person_search", "learner", hidden=True),
         ]
     }
-    if can_facilitate(user):
+    if user is None or can_facilitate(user):
         sections["Workshops"] = [
             page("deck_page.py", "Workshop decks", "style", "workshop-decks"),
             page("facilitate_page.py", "Run a workshop", "tune", FACILITATE_PATH),
             page("workshops_history_page.py", "Past workshops", "summarize", "workshops"),
             page("projector_page.py", "Projector", "present_to_all", PROJECTOR_PATH, hidden=True),
         ]
-    if user.has_role("manager") or user.has_role("admin"):
+    if has("manager") or has("admin"):
         sections["Team"] = [
             page("team_page.py", "My team", "groups", "team"),
             page("insight_page.py", "Scenario insight", "query_stats", "insight"),
         ]
-    if user.has_role("admin"):
+    if has("admin"):
         sections["Admin"] = [
             page("content_page.py", "Course files", "folder_open", "course-files"),
             page("admin_people_page.py", "People", "manage_accounts", "people"),
             page("admin_teams_page.py", "Teams", "workspaces", "teams"),
         ]
     sections["Account"] = [page("account_page.py", "Account", "person", "account")]
+    return sections
+
+
+def addresses(sections: dict[str, list[st.Page]]) -> set[str]:
+    """The URL paths of the pages in a navigation, but the default page's."""
+    return {p.url_path for pages in sections.values() for p in pages if p.url_path}
+
+
+def stand_ins(script: str, title: str, icon: str, paths: set[str]) -> list[st.Page]:
+    """Hidden pages at the given addresses that run script: a link to a page someone cannot
+    open yet gets a sentence (or the sign-in form) instead of Streamlit's "Page not found"."""
+    return [page(script, title, icon, path, hidden=True) for path in sorted(paths)]
+
+
+every_address = addresses(sections_for(None))
+if user is None:
+    first_run = count_users(db) == 0
+    if first_run:
+        pages = [page("setup_page.py", "Set up Arrowhead", "build")]
+    else:
+        # A deep link opened while signed out shows the sign-in form at its own
+        # address; signing in reruns the same address, so the link then works.
+        sign_in = page("signin_page.py", "Sign in", "login")
+        pages = [
+            sign_in,
+            join,
+            *stand_ins("signin_page.py", "Sign in", "login", every_address - {JOIN_PATH}),
+        ]
+    navigation = st.navigation(pages, position="hidden")
+else:
+    sections = sections_for(user)
+    missing = every_address - addresses(sections)
+    if missing:
+        sections["Learn"] += stand_ins("unavailable_page.py", "Not available", "block", missing)
     navigation = st.navigation(sections)
     with st.sidebar:
         # Learner-entered text: shown with st.text, never as Markdown or HTML.

@@ -183,3 +183,33 @@ def test_another_browser_presenting_a_session_id_does_not_get_its_login(server, 
         thief.context.close()
     # The server did hand the victim's session to one of the thieves: the test really tried.
     assert resumed == 1
+
+
+def test_a_deep_link_opened_signed_out_works_after_signing_in(server, browser):
+    """Regression: a link to a page opened while signed out showed 'Page not found' and was lost."""
+    seed_admin(server)
+    page = browser.new_page()
+    page.goto(server.url + "/quiz?quiz=three-styles")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    page.get_by_label("Username").first.fill("boss")
+    page.get_by_label("Password", exact=True).fill("password123")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Three styles in the field")).to_be_visible(
+        timeout=15_000
+    )
+    assert page.url.endswith("/quiz?quiz=three-styles")
+    page.close()
+
+
+def test_a_page_the_account_lacks_says_so_in_a_sentence(server, browser):
+    seed_admin(server)
+    page = browser.new_page()
+    sign_up(page, server.url, "Lee", "lee")
+    page.goto(server.url + "/team")
+    expect(page.get_by_text("This page is not available to your account.")).to_be_visible(
+        timeout=15_000
+    )
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    expect(page.get_by_role("heading", name="My team")).to_have_count(0)
+    page.close()
