@@ -1,6 +1,5 @@
 """Shown at the address of a page this account does not have: a plain sentence, not a dead end."""
 
-
 from arrowhead.ui import components
 
 components.require_viewer()
