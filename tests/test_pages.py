@@ -311,3 +311,10 @@ def test_an_invite_link_opened_while_signed_in_points_to_the_account_page(app_en
     at = app_for(app_env, make_user(app_env), join="ABCDEF")
     links = [link.proto for link in at.get("page_link") if "team invite" in link.proto.label]
     assert links and "join=ABCDEF" in links[0].query_string
+
+
+def test_an_address_the_account_lacks_gets_a_sentence_and_a_way_back(app_env):
+    at = app_for(app_env, make_user(app_env), page="arrowhead/ui/unavailable_page.py")
+    assert not at.exception
+    assert "This page is not available to your account." in texts(at)
+    assert any("Back to the course" in link.proto.label for link in at.get("page_link"))
