@@ -120,8 +120,20 @@ def prepare(db_path: Path, participants: int):
 STREAMLIT_DEFAULTS = ["--runner.postScriptGC", "true", "--server.fileWatcherType", "auto"]
 
 
+# The floor: the same 200 sessions clicking one button on a bare Streamlit page,
+# served the same way, so the vote figures can be read against it.
+BARE_PAGE = """import streamlit as st
+if st.button("Vote", key="vote"):
+    st.write("Your vote is in")
+"""
+
+
 def start_server(
-    db_path: Path, port: int, max_sessions: int, tuning: list[str]
+    db_path: Path,
+    port: int,
+    max_sessions: int,
+    tuning: list[str],
+    script: Path = ROOT / "course_app.py",
 ) -> subprocess.Popen:
     env = {**os.environ, "ARROWHEAD_DB": str(db_path), "ARROWHEAD_CONTENT": str(ROOT)}
     log = open(db_path.with_suffix(".server.log"), "w")  # noqa: SIM115  closed with the process
@@ -131,7 +143,7 @@ def start_server(
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "course_app.py"),
+            str(script),
             "--server.address",
             "127.0.0.1",
             "--server.port",
@@ -172,6 +184,36 @@ def projector_tally(agent: Agent, session_id: str) -> dict[str, int]:
                 for letter, count in (part.split(": ") for part in found.group(1).split(" · "))
             }
     return {}
+
+
+def bare_floor(folder: Path, count: int, workers: int, tuning: list[str]) -> tuple[float, float]:
+    """Seconds for count sessions to click once on a bare page, and the median round trip."""
+    script = folder / "bare_page.py"
+    script.write_text(BARE_PAGE)
+    port = free_port()
+    server = start_server(folder / "bare.db", port, count + 20, tuning, script=script)
+    agent = Agent(f"http://127.0.0.1:{port}")
+    try:
+        with ThreadPoolExecutor(workers) as pool:
+            sessions = list(pool.map(lambda _: agent.call({})["session_id"], range(count)))
+
+        def click(session_id: str) -> float:
+            sent = time.monotonic()
+            done = agent.call({"session_id": session_id, "trigger": {"key": "vote"}})
+            if not any("Your vote is in" in t for t in texts(done)):
+                raise RuntimeError("the bare page did not answer the click")
+            return time.monotonic() - sent
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(workers) as pool:
+            latencies = list(pool.map(click, sessions))
+        return time.monotonic() - started, statistics.median(latencies)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def main() -> int:
@@ -278,6 +320,7 @@ def main() -> int:
                     lag = time.monotonic() - last_vote
                     break
                 time.sleep(0.1)
+            floor_seconds, floor_median = bare_floor(Path(folder), count, args.workers, tuning)
         except Exception:
             log = db_path.with_suffix(".server.log").read_text()[-3000:]
             print("server log, last lines:\n" + log, file=sys.stderr)
@@ -299,6 +342,11 @@ def main() -> int:
         f"vote round trip:           median {statistics.median(latencies) * 1000:.0f} ms, "
         f"95th {latencies[int(0.95 * (len(latencies) - 1))] * 1000:.0f} ms, "
         f"max {latencies[-1] * 1000:.0f} ms"
+    )
+    print(
+        f"floor, a bare page:        {count} clicks in {floor_seconds:.2f} s, median "
+        f"{floor_median * 1000:.0f} ms: votes take {vote_seconds / floor_seconds:.1f}x the time, "
+        f"{statistics.median(latencies) / floor_median:.1f}x the median"
     )
     print(f"votes confirmed on phones: {confirmed} of {count}")
     print(
