@@ -138,12 +138,6 @@ def answer_scenario(
     return learning.record_answer(db, attempt, scenario_id, grade, now, finisher(quiz))
 
 
-def resume_attempt(db: Database, user_id: int, quiz: Quiz, now: datetime) -> Attempt:
-    """The attempt to continue: the open one (closed first if it is in fact complete) or a new one."""
-    attempt = learning.start_attempt(db, user_id, quiz.id, now)
-    return learning.finish_attempt(db, attempt, finisher(quiz), now)
-
-
 def profile_of(db: Database, user_id: int) -> Profile:
     """The learner's sales-style profile and behaviour strengths."""
     return build_profile(learning.choices_of(db, user_id))

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from arrowhead import journey
 from arrowhead.accounts import User
 from arrowhead.course import Course, load_course
+from arrowhead.store import learning
 from arrowhead.store import teams as team_store
 from arrowhead.teams import COMMAND_LINE
 
@@ -22,7 +23,7 @@ def take_quiz(
     """Answer every scenario of a quiz with the given option ids, in order; the attempt's id."""
     quiz = course.quiz(quiz_id)
     assert quiz is not None
-    attempt = journey.resume_attempt(db, user.id, quiz, when)
+    attempt = learning.start_attempt(db, user.id, quiz.id, when)
     for scenario, option_id in zip(quiz.scenarios, options, strict=True):
         journey.answer_scenario(db, attempt, quiz, scenario.id, option_id, when)
     return attempt.id

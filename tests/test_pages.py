@@ -318,3 +318,21 @@ def test_an_address_the_account_lacks_gets_a_sentence_and_a_way_back(app_env):
     assert not at.exception
     assert "This page is not available to your account." in texts(at)
     assert any("Back to the course" in link.proto.label for link in at.get("page_link"))
+
+
+def test_an_attempt_completed_by_an_authors_edit_is_closed_when_the_quiz_opens(
+    app_env, course_root
+):
+    """An open attempt whose only unanswered scenario an author removed is scored, not stuck."""
+    user = make_user(app_env)
+    at = app_for(app_env, user, QUIZ, quiz="alpha")
+    button(at, "Start the quiz").click().run()
+    at.radio[0].set_value("strategic")
+    button(at, "Submit answer").click().run()
+    path = course_root / "quizzes" / "01-alpha.toml"
+    text = path.read_text()
+    path.write_text(text[: text.index('[[scenarios]]\nid = "alpha-two"')])
+    at = app_for(app_env, user, QUIZ, quiz="alpha")
+    assert "Your latest score: 100% — passed." in texts(at)
+    [attempt] = learning.attempts_of(app_env, user.id, "alpha")
+    assert (attempt.score, attempt.passed) == (100, True)
