@@ -23,7 +23,9 @@ if workshop is None:
     for item in live:
         with st.container(border=True):
             # The title is a deck name a facilitator typed: plain text.
-            st.text(f"{item.title} · code {item.join_code} · started {item.started_at[:16]}")
+            st.text(
+                f"{item.title} · code {item.join_code} · started {components.moment(item.started_at)}"
+            )
             st.page_link(
                 parts.FACILITATE_PAGE,
                 label="Open its controls",

@@ -25,7 +25,6 @@ course = components.course()
 workshop = parts.workshop_param(user)
 if workshop is None:
     components.back_to_course("Open the projector view from a live workshop's controls.")
-assert workshop is not None
 st.html(PROJECTOR_STYLE)
 link = parts.join_url(workshop.join_code, parts.PROJECTOR_PATH)
 

@@ -51,7 +51,7 @@ def show_front_page() -> None:
             for number, done in reversed(list(enumerate(finished, start=1))):
                 st.page_link(
                     components.REVIEW_PAGE,
-                    label=f"Attempt {number} · {(done.finished_at or '')[:16].replace('T', ' ')} UTC · "
+                    label=f"Attempt {number} · {components.moment(done.finished_at)} UTC · "
                     f"{done.score}%" + (" · passed" if done.passed else ""),
                     icon=":material/rate_review:",
                     query_params={"attempt": str(done.id)},

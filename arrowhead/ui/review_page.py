@@ -15,19 +15,17 @@ attempt_id = components.query_id("attempt")
 attempt = team_store.visible_attempt(db, user, attempt_id) if attempt_id is not None else None
 if attempt is None:
     components.back_to_course("That attempt does not exist, or it is not yours to see.")
-assert attempt is not None
 
 quiz = course.quiz(attempt.quiz_id)
 if quiz is None:
     components.back_to_course("The quiz of that attempt is no longer in the course.")
-assert quiz is not None
 
 own = attempt.user_id == user.id
 if not own:
     learner = team_store.member(db, user, attempt.user_id)
     st.caption("An attempt by")
     st.text(learner.display_name if learner else "a learner")
-st.caption(f"Attempt started {attempt.started_at[:16].replace('T', ' ')} UTC")
+st.caption(f"Attempt started {components.moment(attempt.started_at)} UTC")
 st.title(f"Review: {quiz.title}", anchor=False)
 if attempt.finished_at:
     verdict = "passed" if attempt.passed else f"not passed (pass mark {quiz.pass_mark}%)"
