@@ -60,16 +60,18 @@ def workshop_param(user: User) -> store.Workshop | None:
 
     A tampered or foreign id stops the page with a plain message.
     """
-    raw = components.query_param("workshop")
-    if raw is None:
+    if components.query_param("workshop") is None:
         return None
+    # query_id refuses what is not an id SQLite can hold: that is no workshop either.
+    workshop_id = components.query_id("workshop")
     try:
-        return store.workshop_for(components.database(), user, int(raw))
-    except (ValueError, OverflowError, WorkshopError):
-        # OverflowError: a number too large for an SQLite integer.
-        st.error(store.NO_SUCH_WORKSHOP)
-        st.page_link(HISTORY_PAGE, label="Your workshops", icon=":material/groups:")
-        st.stop()
+        if workshop_id is not None:
+            return store.workshop_for(components.database(), user, workshop_id)
+    except WorkshopError:
+        pass
+    st.error(store.NO_SUCH_WORKSHOP)
+    st.page_link(HISTORY_PAGE, label="Your workshops", icon=":material/groups:")
+    st.stop()
 
 
 def participant_token(create: bool = False) -> str | None:
