@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +71,22 @@ class Scenario:
         return next((o for o in self.options if o.id == option_id), None)
 
     def letter(self, option_id: str) -> str:
-        """The letter (A–E) the option is shown under."""
+        """The letter (A–E) the option is shown under, in this scenario's option order."""
         ids = [o.id for o in self.options]
         return LETTERS[ids.index(option_id)] if option_id in ids else "?"
+
+    def shuffled(self, seed: int | None) -> Scenario:
+        """This scenario with its options in the order one attempt or workshop shows them.
+
+        The order depends only on the seed and the scenario id, so it is the same on every
+        reload, in the attempt's review and on every phone in a workshop. A seed of None
+        keeps file order (attempts stored before orders were shuffled).
+        """
+        if seed is None:
+            return self
+        options = list(self.options)
+        random.Random(f"{seed}:{self.id}").shuffle(options)
+        return replace(self, options=tuple(options))
 
 
 @dataclass(frozen=True)

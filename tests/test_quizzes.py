@@ -61,6 +61,17 @@ def test_quiz_loads_with_scenarios_and_options_in_file_order(tmp_path):
     assert scenario.discussion == ("Why?",)
 
 
+def test_a_seed_shuffles_options_the_same_way_every_time(tmp_path):
+    scenario = load_quiz(write(tmp_path, GOOD), tmp_path).scenarios[0]
+    assert scenario.shuffled(None) is scenario
+    orders = {tuple(o.id for o in scenario.shuffled(seed).options) for seed in range(40)}
+    assert len(orders) == 6, "40 seeds should reach every order of three options"
+    again = scenario.shuffled(7)
+    assert again == scenario.shuffled(7)
+    assert again.letter(again.options[0].id) == "A"
+    assert again.best.id == "high"
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
