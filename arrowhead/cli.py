@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -11,7 +13,29 @@ from arrowhead.course import load_course
 from arrowhead.settings import settings_from
 
 
-@click.group()
+class _OneLineErrors(click.Group):
+    """Every failure is one 'Error: …' line and a non-zero exit, usage mistakes included.
+
+    Click prints a usage error as three lines (usage, a hint, the error); a script
+    or a person reading a log wants the one that says what was wrong.
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as err:
+            click.echo(f"Error: {err.format_message()}", err=True)
+            raise SystemExit(err.exit_code) from None
+        except click.ClickException as err:
+            err.show()
+            raise SystemExit(err.exit_code) from None
+        except click.Abort:
+            click.echo("Error: aborted.", err=True)
+            raise SystemExit(1) from None
+
+
+@click.group(cls=_OneLineErrors)
 @click.version_option(package_name="arrowhead")
 def cli() -> None:
     """Arrowhead: a self-hosted course on partnership selling."""
@@ -47,11 +71,27 @@ _DB_OPTION = click.option(
 )
 
 
-def _open(db_path: Path | None):
+def _open(db_path: Path | None, *, create: bool = False):
+    """The migrated database; a missing file is made only by commands that create data.
+
+    A mistyped --db must not quietly become a new, empty database.
+    """
     from arrowhead.store.database import apply_migrations, open_database
 
-    db = open_database(db_path or settings_from(os.environ).db_path)
-    apply_migrations(db)
+    path = db_path or settings_from(os.environ).db_path
+    if not path.parent.is_dir():
+        raise click.ClickException(f"There is no folder {path.parent}.")
+    if not path.exists():
+        if not create:
+            raise click.ClickException(
+                f"There is no database at {path}. Check --db, or start the app once to make it."
+            )
+        click.echo(f"Making a new database at {path}.", err=True)
+    try:
+        db = open_database(path)
+        apply_migrations(db)
+    except sqlite3.DatabaseError as err:
+        raise click.ClickException(f"{path} is not an Arrowhead database ({err}).") from None
     return db
 
 
@@ -112,7 +152,7 @@ def users_add(
     from arrowhead.store import teams as team_store
     from arrowhead.teams import COMMAND_LINE, TeamError, clean_team_name
 
-    db = _open(db_path)
+    db = _open(db_path, create=True)
     try:
         if team:
             clean_team_name(team)  # a bad team name is refused before anything is written
@@ -172,6 +212,11 @@ def users_set_team(
     db = _open(db_path)
     try:
         user_id = team_store.user_id_for(db, username)
+        if (as_manager or manages) and team:
+            raise click.ClickException(
+                f"Give either TEAM (the team {username} learns in) or --manager/--manages "
+                "(the teams they manage), not both in one command."
+            )
         if as_manager or manages:
             team_ids = [_team_id(db, name) for name in manages]
             team_store.set_managed_teams(db, COMMAND_LINE, user_id, [t for t in team_ids if t])
@@ -244,7 +289,7 @@ def demo(
     """
     from arrowhead.accounts import hash_password
     from arrowhead.demo import DEMO_PASSWORD, demo_learners, demo_staff, team_names
-    from arrowhead.store.demo import real_users, write_organisation
+    from arrowhead.store.demo import real_users, real_users_in_demo_teams, write_organisation
     from arrowhead.teams import TeamError
 
     if learners < 1 or teams < 1:
@@ -252,12 +297,13 @@ def demo(
     course = load_course(root or settings_from(os.environ).content_root)
     if not course.quizzes:
         raise click.ClickException("The course has no quizzes: run 'arrowhead check'.")
-    db = _open(db_path)
+    db = _open(db_path, create=True)
     real = real_users(db)
     if real and not force:
         raise click.ClickException(
             f"This database holds {real} real user(s). Use --force to add demo data anyway."
         )
+    stranded = real_users_in_demo_teams(db)
     now = _now()
     with click.progressbar(length=learners, label="Writing learners") as bar:
         try:
@@ -277,6 +323,12 @@ def demo(
         f"{counts.teams} teams, {counts.learners} learners, {counts.attempts} attempts, "
         f"{counts.answers} answers. Sign in as demo.admin with the password {DEMO_PASSWORD!r}."
     )
+    if stranded:
+        click.echo(
+            f"Note: {len(stranded)} real account(s) were in the replaced demo teams and are now "
+            f"in no team: {', '.join(stranded)}. Move them with 'arrowhead users set-team'.",
+            err=True,
+        )
 
 
 @cli.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -61,9 +62,26 @@ def clean_team_name(name: str) -> str:
         raise TeamError(f"A team name is at most {MAX_TEAM_NAME} characters.")
     if any(not c.isprintable() for c in name):
         raise TeamError("A team name cannot contain control characters.")
+    mixed = scripts_of(name) & LOOK_ALIKE_SCRIPTS
+    if len(mixed) > 1:
+        # "Nо team" with a Cyrillic о looks like a picker entry, or like another team, but is
+        # not one. Real names keep to one of these alphabets, so a mix is refused, not guessed at.
+        raise TeamError(
+            "A team name must not mix look-alike alphabets; this one mixes "
+            f"{' and '.join(sorted(s.title() for s in mixed))} letters."
+        )
     if name.casefold() in {r.casefold() for r in RESERVED_TEAM_NAMES}:
         raise TeamError(f"{' and '.join(RESERVED_TEAM_NAMES)} are kept for the team pickers.")
     return name
+
+
+LOOK_ALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK"})
+"""Alphabets with letters that look the same (a/а, o/о/ο): one name may use only one of them."""
+
+
+def scripts_of(text: str) -> set[str]:
+    """The alphabets (Unicode scripts, by character name: LATIN, CYRILLIC, …) of text's letters."""
+    return {unicodedata.name(c, "?").split()[0] for c in text if c.isalpha()}
 
 
 def new_code(length: int) -> str:

@@ -63,3 +63,63 @@ def test_backup_of_a_missing_database_says_so(tmp_path):
     assert result.exit_code == 1
     assert result.output.strip() == f"Error: There is no database at {missing}."
     assert not missing.exists()
+
+
+def test_a_mistyped_db_is_refused_not_made(tmp_path):
+    """Pins: a mistyped --db silently created a new, empty database."""
+    typo = tmp_path / "progres.db"
+    result = CliRunner().invoke(cli, ["users", "set-role", "sam", "learner", "--db", str(typo)])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"Error: There is no database at {typo}. Check --db, or start the app once to make it."
+    )
+    assert not typo.exists()
+
+
+def test_users_add_says_when_it_makes_a_new_database(tmp_path):
+    fresh = tmp_path / "fresh.db"
+    result = CliRunner().invoke(
+        cli,
+        ["users", "add", "ana", "--name", "Ana", "--password", "password123", "--db", str(fresh)],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == f"Making a new database at {fresh}."
+    assert fresh.exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda p: p.write_text("not a database, just text " * 100),
+            "is not an Arrowhead database",
+        ),
+        (lambda p: None, "There is no folder"),
+    ],
+    ids=["not-sqlite", "missing-folder"],
+)
+def test_a_bad_database_path_is_one_error_line(tmp_path, make, message):
+    """Pins: a non-SQLite file or a missing folder gave a traceback."""
+    target = tmp_path / "file.db" if message != "There is no folder" else tmp_path / "no" / "x.db"
+    make(target)
+    result = CliRunner().invoke(cli, ["users", "reset", "sam", "--db", str(target)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], lines
+
+
+def test_a_usage_mistake_is_one_error_line(tmp_path):
+    """Pins: click's usage errors printed three lines (usage, hint, error)."""
+    result = CliRunner().invoke(cli, ["users", "set-role"])
+    assert result.exit_code == 2
+    assert result.output.strip() == "Error: Missing argument 'USERNAME'."
+
+
+def test_set_team_refuses_a_team_and_managed_teams_at_once(db, db_path):
+    """Pins: set-team USER TEAM --manages X ignored TEAM without a word."""
+    make_user(db, "mara")
+    result = CliRunner().invoke(
+        cli, ["users", "set-team", "mara", "North", "--manages", "South", "--db", str(db_path)]
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: Give either TEAM")

@@ -59,6 +59,23 @@ def test_demo_refuses_a_database_with_real_users_unless_forced(tmp_path):
     assert db.execute("SELECT count(*) FROM users").fetchone()[0] == 1 + 5 + 2
 
 
+def test_demo_says_which_real_accounts_it_leaves_without_a_team(tmp_path):
+    """Pins: demo --force over real accounts in demo teams left them teamless without a word."""
+    db_path = tmp_path / "mixed.db"
+    assert demo(db_path, "--learners", "5", "--teams", "1").exit_code == 0
+    db = open_database(db_path)
+    owner = accounts.create_user(db, "owner", "The Owner", "password123", NOW)
+    admin = accounts.find_user(db, "demo.admin")
+    team = team_store.teams_for(db, admin)[0]
+    team_store.set_team(db, admin, owner.id, team.id, NOW)
+    again = demo(db_path, "--learners", "5", "--teams", "1", "--force")
+    assert again.exit_code == 0, again.output
+    assert "1 real account(s) were in the replaced demo teams and are now in no team: owner" in (
+        again.stderr
+    )
+    assert team_store.team_of(db, owner.id) is None
+
+
 def test_the_same_seed_gives_the_same_organisation():
     course = load_course(ROOT)
 

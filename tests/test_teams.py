@@ -243,11 +243,19 @@ def test_style_tallies_give_the_same_profile_as_single_choices():
         ("a\x07b", "control"),
         (" no  TEAM ", "kept for the team pickers"),
         ("All teams", "kept for the team pickers"),
+        # Pins: "Nо team" with a Cyrillic о was accepted and looked like the picker's entry.
+        ("N\u043e team", "mixes Cyrillic and Latin letters"),
+        ("\u0391thens Key Accounts", "mixes Greek and Latin letters"),
     ],
 )
 def test_bad_team_names(name, message):
     with pytest.raises(TeamError, match=message):
         teams.clean_team_name(name)
+
+
+@pytest.mark.parametrize("name", ["Северная команда", "北区チーム", "Équipe Nord-Est", "Αθήνα"])
+def test_team_names_in_one_alphabet_are_welcome(name):
+    assert teams.clean_team_name(name) == name
 
 
 def test_codes_are_unambiguous_and_typed_forgivingly():

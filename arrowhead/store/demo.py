@@ -37,6 +37,23 @@ def real_users(db: Database) -> int:
     ).fetchone()[0]
 
 
+def real_users_in_demo_teams(db: Database) -> list[str]:
+    """Usernames of real accounts that learn in or manage a demo team: a new demo run
+    replaces those teams, which leaves these people in no team."""
+    return [
+        row[0]
+        for row in db.execute(
+            """SELECT username FROM users
+            WHERE id NOT IN (SELECT user_id FROM demo_accounts)
+              AND (id IN (SELECT user_id FROM team_members
+                          WHERE team_id IN (SELECT team_id FROM demo_teams))
+                OR id IN (SELECT user_id FROM team_managers
+                          WHERE team_id IN (SELECT team_id FROM demo_teams)))
+            ORDER BY username"""
+        )
+    ]
+
+
 def _clear_demo(db: Database) -> None:
     demo = "SELECT user_id FROM demo_accounts"
     for table in (
