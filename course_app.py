@@ -5,110 +5,130 @@ it reads: the navigation only decides what is offered.
 """
 
 import logging
+from dataclasses import dataclass
 
 import streamlit as st
 
-from arrowhead.accounts import User
 from arrowhead.store.accounts import count_users
 from arrowhead.ui import components
 from arrowhead.ui.workshop_parts import FACILITATE_PATH, JOIN_PATH, PROJECTOR_PATH
-from arrowhead.workshops import can_facilitate
+from arrowhead.workshops import FACILITATOR_ROLES
 
 st.set_page_config(page_title="Arrowhead", page_icon=":material/target:", layout="centered")
 
 
-def page(
-    script: str, title: str, icon: str, path: str | None = None, *, hidden: bool = False
-) -> st.Page:
-    """A page of arrowhead/ui/, with a Material icon and a readable URL; without one, the default."""
-    return st.Page(
-        f"arrowhead/ui/{script}",
-        title=title,
-        icon=f":material/{icon}:",
-        url_path=path,
-        default=path is None,
-        visibility="hidden" if hidden else "visible",
-    )
+@dataclass(frozen=True)
+class Entry:
+    """One page of arrowhead/ui/: where it goes in the navigation and who is offered it."""
+
+    section: str
+    script: str
+    title: str
+    icon: str
+    path: str | None = None
+    """Its readable URL; None for the default page."""
+    offered_to: tuple[str, ...] = ()
+    """Roles any of which gets the page offered; empty for everyone signed in."""
+    hidden: bool = False
+    """Reached by links only, not listed in the sidebar."""
+
+    def page(self, path: str | None = None) -> st.Page:
+        """The Streamlit page; made only for the pages this run offers, as each costs time."""
+        path = path or self.path
+        return st.Page(
+            f"arrowhead/ui/{self.script}",
+            title=self.title,
+            icon=f":material/{self.icon}:",
+            url_path=path,
+            default=path is None,
+            visibility="hidden" if self.hidden else "visible",
+        )
 
 
-# Participants of a live workshop need no account.
-join = page("join_page.py", "Join a workshop", "how_to_vote", JOIN_PATH)
+ENTRIES = (
+    Entry("Learn", "map_page.py", "Course", "map"),
+    Entry("Learn", "progress_page.py", "My progress", "insights", "progress"),
+    # Participants of a live workshop need no account.
+    Entry("Learn", "join_page.py", "Join a workshop", "how_to_vote", JOIN_PATH),
+    Entry("Learn", "module_page.py", "Module", "menu_book", "module", hidden=True),
+    Entry("Learn", "quiz_page.py", "Quiz", "quiz", "quiz", hidden=True),
+    Entry("Learn", "review_page.py", "Review an attempt", "rate_review", "review", hidden=True),
+    Entry("Learn", "learner_page.py", "Learner", "person_search", "learner", hidden=True),
+    Entry(
+        "Workshops", "deck_page.py", "Workshop decks", "style", "workshop-decks", FACILITATOR_ROLES
+    ),
+    Entry(
+        "Workshops",
+        "facilitate_page.py",
+        "Run a workshop",
+        "tune",
+        FACILITATE_PATH,
+        FACILITATOR_ROLES,
+    ),
+    Entry(
+        "Workshops",
+        "workshops_history_page.py",
+        "Past workshops",
+        "summarize",
+        "workshops",
+        FACILITATOR_ROLES,
+    ),
+    Entry(
+        "Workshops",
+        "projector_page.py",
+        "Projector",
+        "present_to_all",
+        PROJECTOR_PATH,
+        FACILITATOR_ROLES,
+        hidden=True,
+    ),
+    Entry("Team", "team_page.py", "My team", "groups", "team", ("manager", "admin")),
+    Entry(
+        "Team",
+        "insight_page.py",
+        "Scenario insight",
+        "query_stats",
+        "insight",
+        ("manager", "admin"),
+    ),
+    Entry("Admin", "content_page.py", "Course files", "folder_open", "course-files", ("admin",)),
+    Entry("Admin", "admin_people_page.py", "People", "manage_accounts", "people", ("admin",)),
+    Entry("Admin", "admin_teams_page.py", "Teams", "workspaces", "teams", ("admin",)),
+    Entry("Account", "account_page.py", "Account", "person", "account"),
+)
+EVERY_ADDRESS = {e.path for e in ENTRIES if e.path}
+SIGN_IN = Entry("", "signin_page.py", "Sign in", "login")
+UNAVAILABLE = Entry("Learn", "unavailable_page.py", "Not available", "block", hidden=True)
+
+
+def stand_ins(entry: Entry, paths: set[str]) -> list[st.Page]:
+    """Hidden pages at the given addresses that run entry's script: a link to a page someone
+    cannot open yet gets a sentence (or the sign-in form) instead of "Page not found"."""
+    hidden = Entry(entry.section, entry.script, entry.title, entry.icon, hidden=True)
+    return [hidden.page(path) for path in sorted(paths)]
+
 
 db = components.database()
 user = components.viewer()
 components.LOGIN.sync()
 
-
-def sections_for(user: User | None) -> dict[str, list[st.Page]]:
-    """The signed-in navigation by role; with no user, every page there is."""
-
-    def has(role: str) -> bool:
-        return user is None or user.has_role(role)
-
-    sections = {
-        "Learn": [
-            page("map_page.py", "Course", "map"),
-            page("progress_page.py", "My progress", "insights", "progress"),
-            join,
-            page("module_page.py", "Module", "menu_book", "module", hidden=True),
-            page("quiz_page.py", "Quiz", "quiz", "quiz", hidden=True),
-            page("review_page.py", "Review an attempt", "rate_review", "review", hidden=True),
-            page("learner_page.py", "Learner", "person_search", "learner", hidden=True),
-        ]
-    }
-    if user is None or can_facilitate(user):
-        sections["Workshops"] = [
-            page("deck_page.py", "Workshop decks", "style", "workshop-decks"),
-            page("facilitate_page.py", "Run a workshop", "tune", FACILITATE_PATH),
-            page("workshops_history_page.py", "Past workshops", "summarize", "workshops"),
-            page("projector_page.py", "Projector", "present_to_all", PROJECTOR_PATH, hidden=True),
-        ]
-    if has("manager") or has("admin"):
-        sections["Team"] = [
-            page("team_page.py", "My team", "groups", "team"),
-            page("insight_page.py", "Scenario insight", "query_stats", "insight"),
-        ]
-    if has("admin"):
-        sections["Admin"] = [
-            page("content_page.py", "Course files", "folder_open", "course-files"),
-            page("admin_people_page.py", "People", "manage_accounts", "people"),
-            page("admin_teams_page.py", "Teams", "workspaces", "teams"),
-        ]
-    sections["Account"] = [page("account_page.py", "Account", "person", "account")]
-    return sections
-
-
-def addresses(sections: dict[str, list[st.Page]]) -> set[str]:
-    """The URL paths of the pages in a navigation, but the default page's."""
-    return {p.url_path for pages in sections.values() for p in pages if p.url_path}
-
-
-def stand_ins(script: str, title: str, icon: str, paths: set[str]) -> list[st.Page]:
-    """Hidden pages at the given addresses that run script: a link to a page someone cannot
-    open yet gets a sentence (or the sign-in form) instead of Streamlit's "Page not found"."""
-    return [page(script, title, icon, path, hidden=True) for path in sorted(paths)]
-
-
-every_address = addresses(sections_for(None))
 if user is None:
-    first_run = count_users(db) == 0
-    if first_run:
-        pages = [page("setup_page.py", "Set up Arrowhead", "build")]
+    if count_users(db) == 0:
+        pages = [Entry("", "setup_page.py", "Set up Arrowhead", "build").page()]
     else:
         # A deep link opened while signed out shows the sign-in form at its own
         # address; signing in reruns the same address, so the link then works.
-        sign_in = page("signin_page.py", "Sign in", "login")
-        pages = [
-            sign_in,
-            join,
-            *stand_ins("signin_page.py", "Sign in", "login", every_address - {JOIN_PATH}),
-        ]
+        join = next(e for e in ENTRIES if e.path == JOIN_PATH)
+        pages = [SIGN_IN.page(), join.page(), *stand_ins(SIGN_IN, EVERY_ADDRESS - {JOIN_PATH})]
     navigation = st.navigation(pages, position="hidden")
 else:
-    sections = sections_for(user)
-    missing = every_address - addresses(sections)
+    offered = [e for e in ENTRIES if not e.offered_to or any(map(user.has_role, e.offered_to))]
+    sections: dict[str, list[st.Page]] = {}
+    for entry in offered:
+        sections.setdefault(entry.section, []).append(entry.page())
+    missing = EVERY_ADDRESS - {e.path for e in offered if e.path}
     if missing:
-        sections["Learn"] += stand_ins("unavailable_page.py", "Not available", "block", missing)
+        sections["Learn"] += stand_ins(UNAVAILABLE, missing)
     navigation = st.navigation(sections)
     with st.sidebar:
         # Learner-entered text: shown with st.text, never as Markdown or HTML.
