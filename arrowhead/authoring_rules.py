@@ -36,6 +36,12 @@ CUE_RATE_RATIO = 2.5
 """…and its rate in best options (share of best options that have it) is at least this many
 times its rate in the other options. A cue appearing in no other option has an infinite ratio."""
 
+CUE_MAX_CHANCE = 0.05
+"""…and it would be that often in best options with less than this probability if each
+scenario's best option were one of its options at random. This keeps out chance: a topic word
+that every option of one scenario uses is no cue, nor is a word seen in 4 best options and
+4 others among two hundred options."""
+
 CUE_FEATURES = {
     "brackets": r"[()\[\]]",
     "a digit": r"\d",
@@ -136,10 +142,19 @@ NOT_NAMES = frozenset(
     Europe European Asia Africa America American Australia Australian Britain British
     English
     Dr Mr Mrs Ms Mx Sir Dame Prof
+    Group Holdings Partners Company Corporation Limited Ltd Inc Trust Foundation Council
+    District Authority Agency Board University College School Hospital Clinic Bank Mutual
+    Insurance Health Healthcare Care Medical Pharma Systems Services Solutions Software
+    Technologies Technology Tech Digital Data Networks Cloud Labs Logistics Freight Transport
+    Shipping Ports Port Terminals Rail Air Airlines Mining Minerals Energy Power Water Utilities
+    Foods Farms Dairy Retail Stores Manufacturing Engineering Industries Construction Building
+    Society Credit Capital Finance Financial Payments Telecom Media Studios Hotels Travel
+    North South East West Northern Southern Eastern Western Central
     """.split()
 )
 """Capitalised words that are not names of the course's people and companies, so may recur
-in several modules: days, months, the authors the course cites, continents, languages."""
+in several modules: days, months, the authors the course cites, continents, languages, titles,
+and the generic words of company names ("Kestrel Freight", "Harbour Mutual")."""
 
 # ---------------------------------------------------------------- blind solver
 

@@ -48,8 +48,8 @@ def term_pattern(term: str) -> re.Pattern[str]:
 
 
 def content_words(text: str) -> set[str]:
-    """The text's distinct words without stop words."""
-    return set(words(text)) - STOP_WORDS
+    """The text's distinct words without stop words, possessive 's dropped ("Ironbark's")."""
+    return {re.sub(r"['’]s$", "", w) for w in words(text)} - STOP_WORDS
 
 
 @dataclass(frozen=True)

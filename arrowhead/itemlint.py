@@ -368,12 +368,16 @@ def cue_words(quizzes: Iterable[Quiz], files: _FileLines | None = None) -> list[
     best_count: Counter[str] = Counter()
     other_count: Counter[str] = Counter()
     first_best: dict[str, tuple[str, int]] = {}
+    # For each cue, per scenario that has it: the chance a random option of it has the cue.
+    shares: dict[str, list[float]] = {}
     bests = others = 0
     for quiz in quizzes:
         where = _QuizLines(files.lines(quiz.path) if files else [])
         for index, scenario in enumerate(quiz.scenarios):
+            in_scenario: Counter[str] = Counter()
             for option_index, option in enumerate(scenario.options):
                 cues = option_cues(option.text)
+                in_scenario.update(cues)
                 if option.points == MAX_POINTS:
                     bests += 1
                     best_count.update(cues)
@@ -384,6 +388,8 @@ def cue_words(quizzes: Iterable[Quiz], files: _FileLines | None = None) -> list[
                 else:
                     others += 1
                     other_count.update(cues)
+            for cue, count in in_scenario.items():
+                shares.setdefault(cue, []).append(count / len(scenario.options))
     warnings = []
     for cue, count in sorted(best_count.items()):
         if count < rules.CUE_MIN_BEST_OPTIONS:
@@ -391,6 +397,8 @@ def cue_words(quizzes: Iterable[Quiz], files: _FileLines | None = None) -> list[
         best_rate = count / bests
         other_rate = other_count[cue] / others if others else 0.0
         if other_rate and best_rate / other_rate < rules.CUE_RATE_RATIO:
+            continue
+        if chance_of_at_least(count, shares[cue]) >= rules.CUE_MAX_CHANCE:
             continue
         path, line = first_best[cue]
         warnings.append(
@@ -403,6 +411,18 @@ def cue_words(quizzes: Iterable[Quiz], files: _FileLines | None = None) -> list[
             )
         )
     return warnings
+
+
+def chance_of_at_least(hits: int, chances: list[float]) -> float:
+    """P(at least `hits` successes) over independent trials with these success chances."""
+    counts = [1.0]
+    for chance in chances:
+        following = [0.0] * (len(counts) + 1)
+        for made, probability in enumerate(counts):
+            following[made] += probability * (1 - chance)
+            following[made + 1] += probability * chance
+        counts = following
+    return sum(counts[hits:])
 
 
 _NAME_TOKEN = re.compile(r"[A-Za-z]+")
@@ -430,25 +450,23 @@ def _quiz_texts(quiz: Quiz) -> list[str]:
 
 
 def proper_names(texts: Iterable[str]) -> set[str]:
-    """Capitalised words that never appear lower-case, used mid-sentence or as 'First Last'."""
-    occurrences: list[tuple[str, bool, str]] = []  # word, at sentence start, next word
-    lower: set[str] = set()
-    for text in texts:
-        tokens = list(_NAME_TOKEN.finditer(text))
-        for position, token in enumerate(tokens):
-            word = token.group()
-            if word.islower():
-                lower.add(word)
-                continue
-            before = text[: token.start()].rstrip(_OPENERS)
-            at_start = not before or before[-1] in _SENTENCE_BREAK
-            following = tokens[position + 1] if position + 1 < len(tokens) else None
-            next_word = (
-                following.group()
-                if following and text[token.end() : following.start()] == " "
-                else ""
-            )
-            occurrences.append((word, at_start, next_word))
+    """Names of people and companies in the texts.
+
+    A name word is capitalised and never written lower-case anywhere in the course. A name
+    is the first name word of a run of capitalised words ("Ironbark" of "Ironbark Mining",
+    "Margaret" of "Margaret Oyelaran"), and the second of a run of two ("Oyelaran"). A word
+    opening a sentence may be any word ("Ask Omar…"), so there it is skipped, unless the same
+    pair of words also stands mid-sentence somewhere.
+    """
+    texts = list(texts)
+    runs = [run for text in texts for run in _capitalised_runs(text)]
+    lower = {w.lower() for text in texts for w in _NAME_TOKEN.findall(text) if w.islower()}
+    mid_sentence_pairs = {
+        (words_[i], words_[i + 1])
+        for words_, at_start in runs
+        for i in range(len(words_) - 1)
+        if i > 0 or not at_start
+    }
 
     def candidate(word: str) -> bool:
         return (
@@ -457,11 +475,36 @@ def proper_names(texts: Iterable[str]) -> set[str]:
             and word not in rules.NOT_NAMES
         )
 
-    return {
-        word
-        for word, at_start, next_word in occurrences
-        if candidate(word) and (not at_start or candidate(next_word))
-    }
+    names: set[str] = set()
+    for run, at_start in runs:
+        if at_start and not (len(run) > 1 and (run[0], run[1]) in mid_sentence_pairs):
+            run = run[1:]
+        while run and not candidate(run[0]):
+            run = run[1:]
+        if run:
+            names.add(run[0])
+        if len(run) == 2 and candidate(run[1]):
+            names.add(run[1])
+    return names
+
+
+def _capitalised_runs(text: str) -> list[tuple[list[str], bool]]:
+    """Runs of capitalised words joined by single spaces, each with whether it opens a sentence."""
+    runs: list[tuple[list[str], bool]] = []
+    previous_end = -1
+    for token in _NAME_TOKEN.finditer(text):
+        word = token.group()
+        if not word[0].isupper():
+            previous_end = -1
+            continue
+        if previous_end >= 0 and text[previous_end : token.start()] == " ":
+            runs[-1][0].append(word)
+        else:
+            before = text[: token.start()].rstrip(_OPENERS)
+            title = before.endswith(".") and before[:-1].rsplit(" ", 1)[-1] in rules.NOT_NAMES
+            runs.append(([word], not before or (before[-1] in _SENTENCE_BREAK and not title)))
+        previous_end = token.end()
+    return runs
 
 
 def duplicate_names(course: Course, files: _FileLines) -> list[Problem]:
