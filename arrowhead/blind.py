@@ -7,6 +7,7 @@ at random, so the strategy earns the mean of their points (its expected score).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ def term_count(text: str, terms: Iterable[str]) -> int:
     return sum(len(term_pattern(term).findall(low)) for term in terms)
 
 
+@functools.lru_cache(maxsize=512)
 def term_pattern(term: str) -> re.Pattern[str]:
     """A term as a case-insensitive whole-word pattern; plurals match; a space matches a hyphen."""
     body = r"[\s-]+".join(re.escape(part) for part in term.lower().split())

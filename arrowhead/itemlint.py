@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
 
@@ -57,19 +56,21 @@ class _FileLines:
         return self._cache[name]
 
 
-@dataclass(frozen=True)
 class _QuizLines:
     """Finds the line of a quiz's tables and fields, as the quiz checker does."""
 
-    lines: list[str]
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.scenarios = table_headers(lines, "scenarios")
+        self.options = table_headers(lines, "scenarios.options")
 
     def _span(self, scenario: int, option: int | None) -> tuple[int, int]:
-        starts = table_headers(self.lines, "scenarios")
+        starts = self.scenarios
         if scenario >= len(starts):
             return 0, len(self.lines)
         start = starts[scenario]
         end = starts[scenario + 1] if scenario + 1 < len(starts) else len(self.lines)
-        mine = [i for i in table_headers(self.lines, "scenarios.options") if start < i < end]
+        mine = [i for i in self.options if start < i < end]
         if option is None:
             return start, mine[0] if mine else end
         if option >= len(mine):
@@ -367,7 +368,7 @@ def cue_words(quizzes: Iterable[Quiz], files: _FileLines | None = None) -> list[
     """Words and features far more common in best options than in the others."""
     best_count: Counter[str] = Counter()
     other_count: Counter[str] = Counter()
-    first_best: dict[str, tuple[str, int]] = {}
+    first_best: dict[str, tuple[str, _QuizLines, int, int]] = {}
     # For each cue, per scenario that has it: the chance a random option of it has the cue.
     shares: dict[str, list[float]] = {}
     bests = others = 0
@@ -382,9 +383,7 @@ def cue_words(quizzes: Iterable[Quiz], files: _FileLines | None = None) -> list[
                     bests += 1
                     best_count.update(cues)
                     for cue in cues:
-                        first_best.setdefault(
-                            cue, (quiz.path, where.at(index, option_index, "text"))
-                        )
+                        first_best.setdefault(cue, (quiz.path, where, index, option_index))
                 else:
                     others += 1
                     other_count.update(cues)
@@ -400,11 +399,11 @@ def cue_words(quizzes: Iterable[Quiz], files: _FileLines | None = None) -> list[
             continue
         if chance_of_at_least(count, shares[cue]) >= rules.CUE_MAX_CHANCE:
             continue
-        path, line = first_best[cue]
+        path, where_, index, option_index = first_best[cue]
         warnings.append(
             _warn(
                 path,
-                line,
+                where_.at(index, option_index, "text"),
                 f"cue {cue} is in {count} of {bests} best options ({best_rate:.0%}) but "
                 f"{other_count[cue]} of {others} other options ({other_rate:.0%}): use it as "
                 "often in the other options, or drop it",
@@ -500,7 +499,7 @@ def _capitalised_runs(text: str) -> list[tuple[list[str], bool]]:
         if previous_end >= 0 and text[previous_end : token.start()] == " ":
             runs[-1][0].append(word)
         else:
-            before = text[: token.start()].rstrip(_OPENERS)
+            before = text[max(0, token.start() - 40) : token.start()].rstrip(_OPENERS)
             title = before.endswith(".") and before[:-1].rsplit(" ", 1)[-1] in rules.NOT_NAMES
             runs.append(([word], not before or (before[-1] in _SENTENCE_BREAK and not title)))
         previous_end = token.end()
@@ -518,12 +517,13 @@ def duplicate_names(course: Course, files: _FileLines) -> list[Problem]:
         texts[quiz.path] = _quiz_texts(quiz)
         pair_of[quiz.path] = quiz.number
     names = proper_names(t for group in texts.values() for t in group)
+    tokens = {path: set(_NAME_TOKEN.findall("\n".join(group))) for path, group in texts.items()}
     warnings = []
     for name in sorted(names):
         pattern = re.compile(rf"\b{re.escape(name)}\b")
         users: dict[int, list[str]] = {}
-        for path, group in texts.items():
-            if any(pattern.search(t) for t in group):
+        for path in texts:
+            if name in tokens[path]:
                 users.setdefault(pair_of[path], []).append(path)
         if len(users) < 2:
             continue
