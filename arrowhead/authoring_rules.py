@@ -65,8 +65,10 @@ GLOSSARY_TERMS = (
     "partnership",
     "pinned",
     "white knight",
+    "white knights",
     "arrowhead",
     "strategic imperative",
+    "strategic imperatives",
     "next generation",
     "critical thinking",
     "urgency",
@@ -77,7 +79,7 @@ GLOSSARY_TERMS = (
     "chief sales officer",
 )
 """The course's own terms: in a title or question they name the diagnosis, so the question
-answers itself. (A space in a term also matches a hyphen.)"""
+answers itself. Whole words only, so plurals are listed; a space also matches a hyphen."""
 
 EVALUATIVE_WORDS = (
     "healthy",
@@ -85,19 +87,30 @@ EVALUATIVE_WORDS = (
     "right",
     "best",
     "mistake",
+    "mistakes",
     "trap",
+    "traps",
     "naive",
     "smart",
     "clever",
     "obvious",
     "problem",
+    "problems",
     "failing",
     "risky",
     "bad",
     "good",
     "perfect",
 )
-"""Words that judge the situation in its title or question ("the healthy-looking renewal")."""
+"""Words that judge the situation in its title or question ("the healthy-looking renewal").
+"good" does not match "goods"; "healthy" matches "healthy-looking"."""
+
+FEEDBACK_MIN_WORDS = 12
+"""Every option's feedback explains the consequence, not just right or wrong: at least this
+many words."""
+
+DISCUSSION_MIN, DISCUSSION_MAX = 1, 3
+"""A scenario gives a facilitator this many `discussion` prompts."""
 
 # ---------------------------------------------------------------- behaviours, styles, points
 

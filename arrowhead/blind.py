@@ -43,10 +43,11 @@ def term_count(text: str, terms: Iterable[str]) -> int:
 
 
 @functools.lru_cache(maxsize=512)
-def term_pattern(term: str) -> re.Pattern[str]:
-    """A term as a case-insensitive whole-word pattern; plurals match; a space matches a hyphen."""
+def term_pattern(term: str, plurals: bool = True) -> re.Pattern[str]:
+    """A term as a case-insensitive whole-word pattern; a space also matches a hyphen."""
     body = r"[\s-]+".join(re.escape(part) for part in term.lower().split())
-    return re.compile(rf"(?<![\w-]){body}(?:s|es)?(?![\w])", re.IGNORECASE)
+    plural = "(?:s|es)?" if plurals else ""
+    return re.compile(rf"(?<![\w-]){body}{plural}(?![\w])", re.IGNORECASE)
 
 
 def content_words(text: str) -> set[str]:

@@ -162,8 +162,29 @@ def lint_scenario(path: str, scenario: Scenario, index: int, where: _QuizLines) 
                     scenario,
                 )
             )
+    if not rules.DISCUSSION_MIN <= len(scenario.discussion) <= rules.DISCUSSION_MAX:
+        warnings.append(
+            _warn(
+                path,
+                where.at(index, key="discussion"),
+                f"{len(scenario.discussion)} discussion prompt(s): give a facilitator "
+                f"{rules.DISCUSSION_MIN}–{rules.DISCUSSION_MAX}",
+                scenario,
+            )
+        )
     warnings += _lengths(path, scenario, index, where)
     for option_index, option in enumerate(scenario.options):
+        feedback_words = len(words(option.feedback))
+        if feedback_words < rules.FEEDBACK_MIN_WORDS:
+            warnings.append(
+                _warn(
+                    path,
+                    where.at(index, option_index, "feedback"),
+                    f"option {_letter(scenario, option_index)} has {feedback_words} words of "
+                    f"feedback: explain the consequence in at least {rules.FEEDBACK_MIN_WORDS}",
+                    scenario,
+                )
+            )
         if option.points in rules.FORBIDDEN_POINTS:
             warnings.append(
                 _warn(
@@ -182,7 +203,7 @@ def _judging_terms(text: str) -> list[str]:
     return [
         term
         for term in (*rules.GLOSSARY_TERMS, *rules.EVALUATIVE_WORDS)
-        if term_pattern(term).search(text)
+        if term_pattern(term, plurals=False).search(text)
     ]
 
 

@@ -53,6 +53,14 @@ EXPECTED = {
         "quizzes/01-alpha.toml:114: scenario reorder-owner: no scenario-level 'behaviour': "
         "name the behaviour the scenario exercises",
     ],
+    "01-alpha.thin-feedback.toml": [
+        "quizzes/01-alpha.toml:134: scenario reorder-owner: option B (checklist) has 8 words of "
+        "feedback: explain the consequence in at least 12",
+    ],
+    "01-alpha.no-discussion.toml": [
+        "quizzes/01-alpha.toml:42: scenario late-shipment: 0 discussion prompt(s): give a "
+        "facilitator 1–3",
+    ],
     "01-alpha.points-nine.toml": [
         "quizzes/01-alpha.toml:24: scenario glove-reorder: option B (ask-about-crews) has "
         "points = 9: use 10 for the best option, 6–8 for a defensible alternative",
@@ -152,6 +160,20 @@ def test_proper_names_skip_words_opening_a_sentence_and_generic_company_words():
         "When it ships, Dr. Quell calls. Tuesday is late; you ask, then you tell.",
     ]
     assert proper_names(texts) == {"Omar", "Pike", "Ironbark", "Lucy", "Tran", "Quell"}
+
+
+def test_judging_words_match_whole_words_only(tmp_path):
+    root = course_with(tmp_path)
+    path = root / "quizzes" / "01-alpha.toml"
+    path.write_text(
+        path.read_text()
+        .replace('title = "A glove reorder"', 'title = "A reorder of goods, rightly urgent"')
+        .replace('title = "An idea from the site"', 'title = "Problems and white knights"')
+    )
+    assert warnings_for(root) == [
+        "quizzes/01-alpha.toml:79: scenario clip-from-site: the title uses 'white knights', "
+        "'problems': keep titles and questions neutral, with no course term or judging word",
+    ]
 
 
 def test_the_shipped_course_has_no_warnings():
