@@ -40,7 +40,25 @@ CUE_MAX_CHANCE = 0.05
 """…and it would be that often in best options with less than this probability if each
 scenario's best option were one of its options at random. This keeps out chance: a topic word
 that every option of one scenario uses is no cue, nor is a word seen in 4 best options and
-4 others among two hundred options."""
+4 others among two hundred options. The known cues below and the features are held to this
+chance; any other word is one of hundreds tried at once, so the chance is shared among all
+the words tried (divided by their number)."""
+
+CUE_WORDS = (
+    "imperative",
+    "imperatives",
+    "strategic",
+    "joint",
+    "jointly",
+    "together",
+    "partner",
+    "partners",
+    "then",
+    "long-term",
+    "relationship",
+    "relationships",
+)
+"""Words known to mark the "right-sounding" answer in this course."""
 
 CUE_FEATURES = {
     "brackets": r"[()\[\]]",

@@ -410,15 +410,19 @@ def cue_words(quizzes: Iterable[Quiz], files: _FileLines | None = None) -> list[
                     other_count.update(cues)
             for cue, count in in_scenario.items():
                 shares.setdefault(cue, []).append(count / len(scenario.options))
+    known = {f"'{w}'" for w in rules.CUE_WORDS} | set(rules.CUE_FEATURES)
+    tested = [c for c, n in best_count.items() if n >= rules.CUE_MIN_BEST_OPTIONS]
+    # Any other word is one of many tried at once: share the chance among them (Bonferroni).
+    other_words_limit = rules.CUE_MAX_CHANCE / max(1, len([c for c in tested if c not in known]))
     warnings = []
-    for cue, count in sorted(best_count.items()):
-        if count < rules.CUE_MIN_BEST_OPTIONS:
-            continue
+    for cue in sorted(tested):
+        count = best_count[cue]
         best_rate = count / bests
         other_rate = other_count[cue] / others if others else 0.0
         if other_rate and best_rate / other_rate < rules.CUE_RATE_RATIO:
             continue
-        if chance_of_at_least(count, shares[cue]) >= rules.CUE_MAX_CHANCE:
+        limit = rules.CUE_MAX_CHANCE if cue in known else other_words_limit
+        if chance_of_at_least(count, shares[cue]) >= limit:
             continue
         path, where_, index, option_index = first_best[cue]
         warnings.append(

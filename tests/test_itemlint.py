@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from arrowhead.course import load_course
-from arrowhead.itemlint import chance_of_at_least, lint_course, option_cues, proper_names
+from arrowhead.itemlint import (
+    chance_of_at_least,
+    cue_words,
+    lint_course,
+    option_cues,
+    proper_names,
+)
+from arrowhead.quizzes import Option, Quiz, Scenario
 
 LINT = Path(__file__).resolve().parent / "data" / "lint"
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,6 +151,34 @@ def test_option_cues_are_words_and_features():
         "a semicolon",
         "a digit",
     }
+
+
+def quiz_of(best_texts: list[str]) -> Quiz:
+    """One scenario per text: that text is the best option, three plain options beside it."""
+    scenarios = []
+    for number, text in enumerate(best_texts):
+        texts = [text, "Plain option one.", "Plain option two.", "Plain option three."]
+        options = tuple(
+            Option(f"o{i}", t, 10 if i == 0 else 0, "traditional", None, "")
+            for i, t in enumerate(texts)
+        )
+        scenarios.append(Scenario(f"s{number}", "T", "S", "Q?", None, (), options))
+    return Quiz("q", 1, "m", "Q", 70, tuple(scenarios), "quizzes/01-q.toml")
+
+
+def test_a_known_cue_word_is_flagged_where_one_of_many_words_tried_is_not():
+    # "together" and twenty made-up words each stand in 4 best options and no other option.
+    made_up = [f"zq{chr(97 + i)}" for i in range(20)]
+    bests = [" ".join(["Plain option", "together", *made_up]) + "." for _ in range(4)]
+    bests += ["Plain option one."] * 8
+    messages = [w.message for w in cue_words([quiz_of(bests)])]
+    assert messages == [
+        "cue 'together' is in 4 of 12 best options (33%) but 0 of 36 other options (0%): "
+        "use it as often in the other options, or drop it"
+    ]
+    # Alone, a made-up word is flagged like a known cue.
+    bests = ["Plain option zqa."] * 4 + ["Plain option one."] * 8
+    assert [w.message.split(" is in")[0] for w in cue_words([quiz_of(bests)])] == ["cue 'zqa'"]
 
 
 def test_chance_of_at_least_is_exact():
