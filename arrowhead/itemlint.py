@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from statistics import mean
 
@@ -245,7 +245,7 @@ def _best_index(scenario: Scenario) -> int:
     return next(i for i, o in enumerate(scenario.options) if o.points == MAX_POINTS)
 
 
-def _strictly_most(scenario: Scenario, measure) -> bool:  # type: ignore[no-untyped-def]
+def _strictly_most(scenario: Scenario, measure: Callable[[str], int]) -> bool:
     best = _best_index(scenario)
     values = [measure(o.text) for o in scenario.options]
     return all(values[best] > v for i, v in enumerate(values) if i != best)
