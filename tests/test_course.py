@@ -60,7 +60,7 @@ def test_check_exits_0_on_a_course_with_warnings_only(course_root):
     result = CliRunner().invoke(cli, ["check", "--root", str(course_root)])
     assert result.exit_code == 0
     assert (
-        result.stderr.strip() == "23 warning(s) in 2 modules, 3 sections, 2 quizzes, 3 scenarios."
+        result.stderr.strip() == "34 warning(s) in 2 modules, 3 sections, 2 quizzes, 3 scenarios."
     )
     assert "Traceback" not in result.output
 

@@ -287,9 +287,8 @@ def test_admin_sees_authoring_warnings_under_the_problems(app_env, course_root):
     at = app_for(app_env, admin, CONTENT)
     assert not at.exception
     assert "Every module and quiz file is valid." in texts(at)
-    assert "23 authoring warning(s)." in at.warning[0].value
     warnings = at.code[0].value.splitlines()
-    assert len(warnings) == 23
+    assert at.warning[0].value.startswith(f"{len(warnings)} authoring warning(s). These files")
     assert (
         "modules/01-alpha.md:3: minutes = 5 for 15 words is 3 words a minute "
         "(keep it 150–250): set minutes = 1"
