@@ -65,7 +65,7 @@ CUE_FEATURES = {
     "a digit": r"\d",
     "a colon": r":",
     "a semicolon": r";",
-    "a dash": r"\s[–—-]\s",
+    "a spaced dash": r"\s[–—-]\s",
     "quotation marks": r"[\"“”]",
 }
 """Features of an option's text counted like words: name → regular expression."""

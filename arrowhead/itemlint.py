@@ -379,8 +379,8 @@ def tempting_partnership(quizzes: Iterable[Quiz]) -> list[Problem]:
 
 
 def option_cues(text: str) -> set[str]:
-    """The cues an option's text shows: its words (quoted) and its features (plain)."""
-    cues = {f"'{w}'" for w in words(text) if w not in rules.CUE_IGNORED_WORDS}
+    """The cues an option's text shows: its words ("the word 'x'") and its features."""
+    cues = {f"the word '{w}'" for w in words(text) if w not in rules.CUE_IGNORED_WORDS}
     cues |= {name for name, pattern in rules.CUE_FEATURES.items() if re.search(pattern, text)}
     return cues
 
@@ -410,7 +410,7 @@ def cue_words(quizzes: Iterable[Quiz], files: _FileLines | None = None) -> list[
                     other_count.update(cues)
             for cue, count in in_scenario.items():
                 shares.setdefault(cue, []).append(count / len(scenario.options))
-    known = {f"'{w}'" for w in rules.CUE_WORDS} | set(rules.CUE_FEATURES)
+    known = {f"the word '{w}'" for w in rules.CUE_WORDS} | set(rules.CUE_FEATURES)
     tested = [c for c, n in best_count.items() if n >= rules.CUE_MIN_BEST_OPTIONS]
     # Any other word is one of many tried at once: share the chance among them (Bonferroni).
     other_words_limit = rules.CUE_MAX_CHANCE / max(1, len([c for c in tested if c not in known]))
@@ -429,9 +429,9 @@ def cue_words(quizzes: Iterable[Quiz], files: _FileLines | None = None) -> list[
             _warn(
                 path,
                 where_.at(index, option_index, "text"),
-                f"cue {cue} is in {count} of {bests} best options ({best_rate:.0%}) but "
-                f"{other_count[cue]} of {others} other options ({other_rate:.0%}): use it as "
-                "often in the other options, or drop it",
+                f"{cue} in {count} of {bests} best options ({best_rate:.0%}) but "
+                f"{other_count[cue]} of {others} other options ({other_rate:.0%}) gives the "
+                "answer away: use it as often in the other options, or drop it",
             )
         )
     return warnings

@@ -41,8 +41,8 @@ EXPECTED = {
         "scenarios (at most 1): glove-reorder, clip-from-site",
     ],
     "01-alpha.brackets-cue.toml": [
-        "quizzes/01-alpha.toml:16: cue brackets is in 4 of 8 best options (50%) but 0 of 24 "
-        "other options (0%): use it as often in the other options, or drop it",
+        "quizzes/01-alpha.toml:16: brackets in 4 of 8 best options (50%) but 0 of 24 other "
+        "options (0%) gives the answer away: use it as often in the other options, or drop it",
     ],
     "01-alpha.judging-words.toml": [
         "quizzes/01-alpha.toml:8: scenario glove-reorder: the title uses 'transactional': keep "
@@ -139,17 +139,19 @@ def test_warnings_never_leave_a_file_out(tmp_path):
 
 
 def test_option_cues_are_words_and_features():
-    assert option_cues("Meet the CFO (twice): at 9; then agree.") == {
-        "'meet'",
-        "'cfo'",
-        "'twice'",
-        "'9'",
-        "'then'",
-        "'agree'",
+    assert option_cues("Meet the CFO (twice): at 9; then agree - now.") == {
+        "the word 'meet'",
+        "the word 'cfo'",
+        "the word 'twice'",
+        "the word '9'",
+        "the word 'then'",
+        "the word 'agree'",
+        "the word 'now'",
         "brackets",
         "a colon",
         "a semicolon",
         "a digit",
+        "a spaced dash",
     }
 
 
@@ -173,12 +175,12 @@ def test_a_known_cue_word_is_flagged_where_one_of_many_words_tried_is_not():
     bests += ["Plain option one."] * 8
     messages = [w.message for w in cue_words([quiz_of(bests)])]
     assert messages == [
-        "cue 'together' is in 4 of 12 best options (33%) but 0 of 36 other options (0%): "
-        "use it as often in the other options, or drop it"
+        "the word 'together' in 4 of 12 best options (33%) but 0 of 36 other options (0%) "
+        "gives the answer away: use it as often in the other options, or drop it"
     ]
     # Alone, a made-up word is flagged like a known cue.
     bests = ["Plain option zqa."] * 4 + ["Plain option one."] * 8
-    assert [w.message.split(" is in")[0] for w in cue_words([quiz_of(bests)])] == ["cue 'zqa'"]
+    assert [w.message.split(" in ")[0] for w in cue_words([quiz_of(bests)])] == ["the word 'zqa'"]
 
 
 def test_chance_of_at_least_is_exact():
