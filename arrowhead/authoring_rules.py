@@ -233,6 +233,10 @@ PARTNERSHIP_SOUNDING = (
 )
 """Words the blind "partnership-sounding" strategy counts in each option."""
 
+STEP_WORDS = frozenset("and then also while before after plus".split())
+"""Joining words the blind "does the most" strategy counts: the right answer is often the only
+one that does two things at once."""
+
 STOP_WORDS = frozenset(
     """
     a an the and or but to of in on at for with by from as is are was were be been being it its

@@ -17,6 +17,7 @@ from arrowhead.authoring_rules import (
     BLIND_MARGIN_OVER_CHANCE,
     COURSE_VOCABULARY,
     PARTNERSHIP_SOUNDING,
+    STEP_WORDS,
     STOP_WORDS,
 )
 from arrowhead.quizzes import MAX_POINTS, Option, Quiz, Scenario
@@ -91,6 +92,21 @@ def _overlap(scenario: Scenario, option: Option) -> float:
     )
 
 
+def _steps(scenario: Scenario, option: Option) -> float:
+    """How many things the option does at once: its joining words."""
+    return sum(1 for w in words(option.text) if w in STEP_WORDS)
+
+
+def _details(scenario: Scenario, option: Option) -> float:
+    """How specific the option sounds: its numbers, and its capitalised words inside sentences."""
+    tokens = option.text.split()
+    return sum(
+        1
+        for before, token in zip(tokens, tokens[1:], strict=False)
+        if token[:1].isdigit() or (token[:1].isupper() and before[-1:] not in ".!?:")
+    ) + (tokens[0][:1].isdigit() if tokens else 0)
+
+
 STRATEGIES: tuple[Strategy, ...] = (
     Strategy("longest", _maximising(lambda s, o: len(o.text))),
     Strategy("most words", _maximising(lambda s, o: len(words(o.text)))),
@@ -100,6 +116,8 @@ STRATEGIES: tuple[Strategy, ...] = (
     Strategy(
         "partnership-sounding", _maximising(lambda s, o: term_count(o.text, PARTNERSHIP_SOUNDING))
     ),
+    Strategy("does the most", _maximising(_steps)),
+    Strategy("most details", _maximising(_details)),
     Strategy("shortest", _maximising(lambda s, o: -len(o.text))),
     Strategy("middle length", _middle_length),
 )

@@ -76,9 +76,19 @@ def test_each_strategy_picks_by_its_surface_feature():
         "course vocabulary": 100 * (10 + 6 + 0) / 3 / 10,  # no option uses any: a three-way tie
         "situation overlap": 60.0,  # client, written, answer
         "partnership-sounding": 100.0,  # board, joint, together
+        "does the most": 80.0,  # "then" and "and" tie
+        "most details": 100 * (10 + 6 + 0) / 3 / 10,  # "Then" opens a sentence: no detail
         "shortest": 0.0,
         "middle length": 100.0,
     }
+
+
+def test_most_details_counts_numbers_and_names_inside_sentences():
+    s = scenario(
+        option("Call Omar Pike at 9: Ask for 2 days.", 10),
+        option("Call the client. Ask for time.", 0),
+    )
+    assert strategy_score(quiz(s), BY_NAME["most details"]) == 100.0
 
 
 def test_middle_length_guesses_among_all_when_no_option_is_in_the_middle():
@@ -140,6 +150,8 @@ def test_report_table_is_aligned_plain_text():
             "course vocabulary       53%     44%",
             "situation overlap       25%     60%",
             "partnership-sounding    42%     48%",
+            "does the most           64%     46%",
+            "most details            46%     38%",
             "shortest                50%     40%",
             "middle length           66%     61%",
             "chance                  53%     48%",

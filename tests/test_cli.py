@@ -123,7 +123,7 @@ def test_check_report_prints_the_blind_solver_table(warned_root):
     assert result.exit_code == 0
     table = result.stdout.split("\n\n")[1].splitlines()
     assert table[0] == "blind strategy            01      02"
-    assert table[8] == "shortest               100%!    40%"
+    assert table[10] == "shortest               100%!    40%"
     assert table[-1] == "P(pass by guessing)   0.1875  0.1367"
 
 
