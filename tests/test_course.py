@@ -59,8 +59,10 @@ def test_broken_module_is_left_out_but_the_rest_is_served(course_root):
 def test_check_exits_0_on_a_course_with_warnings_only(course_root):
     result = CliRunner().invoke(cli, ["check", "--root", str(course_root)])
     assert result.exit_code == 0
-    assert (
-        result.stderr.strip() == "34 warning(s) in 2 modules, 3 sections, 2 quizzes, 3 scenarios."
+    warnings = result.stdout.splitlines()
+    assert "quizzes/01-alpha.toml:5: scenario alpha-one: the longest option" in result.stdout
+    assert result.stderr.strip() == (
+        f"{len(warnings)} warning(s) in 2 modules, 3 sections, 2 quizzes, 3 scenarios."
     )
     assert "Traceback" not in result.output
 
