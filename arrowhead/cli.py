@@ -48,15 +48,36 @@ def cli() -> None:
     default=None,
     help="Folder holding modules/ and quizzes/ (default: ARROWHEAD_CONTENT or the app folder).",
 )
-def check(root: Path | None) -> None:
-    """Validate every module and quiz file; print each problem as path:line: message."""
+@click.option("--strict", is_flag=True, help="Exit 1 on authoring-rule warnings too.")
+@click.option("--report", is_flag=True, help="Also print the blind-solver table: quiz by strategy.")
+def check(root: Path | None, strict: bool, report: bool) -> None:
+    """Validate every module and quiz file and lint its item writing.
+
+    Prints each error and warning as path:line: message. Exits 1 on errors, and with
+    --strict on warnings too. Thresholds: arrowhead/authoring_rules.py.
+    """
+    from arrowhead.blind import quiz_report, report_table
+    from arrowhead.itemlint import lint_course
+
     root = root or settings_from(os.environ).content_root
     course = load_course(root)
+    warnings = lint_course(course, root)
+    for problem in [*course.problems, *warnings]:
+        click.echo(str(problem))
+    if report and course.quizzes:
+        click.echo()
+        click.echo(report_table([quiz_report(q) for q in course.quizzes]))
+        click.echo()
     if course.problems:
-        for problem in course.problems:
-            click.echo(str(problem))
-        click.echo(f"{len(course.problems)} problem(s) found.", err=True)
+        click.echo(
+            f"{len(course.problems)} problem(s) and {len(warnings)} warning(s) found.", err=True
+        )
         raise SystemExit(1)
+    if warnings:
+        click.echo(f"{len(warnings)} warning(s) in {course.summary()}.", err=True)
+        if strict:
+            raise SystemExit(1)
+        return
     click.echo(f"OK: {course.summary()}.")
 
 

@@ -22,6 +22,8 @@ class Problem:
     line: int
     """1-based line the problem is on or nearest to."""
     message: str
+    severity: str = "error"
+    """"error": the file is left out; "warning": an authoring rule is broken, the file is served."""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"

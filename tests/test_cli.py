@@ -123,3 +123,73 @@ def test_set_team_refuses_a_team_and_managed_teams_at_once(db, db_path):
     )
     assert result.exit_code == 1
     assert result.output.startswith("Error: Give either TEAM")
+
+
+# ---------------------------------------------------------------- check: lint and report
+
+LINT = Path(__file__).resolve().parent / "data" / "lint"
+
+
+def test_check_says_ok_on_a_course_without_errors_or_warnings():
+    result = CliRunner().invoke(cli, ["check", "--strict", "--root", str(LINT / "clean")])
+    assert result.exit_code == 0
+    assert result.output.strip() == "OK: 2 modules, 4 sections, 2 quizzes, 8 scenarios."
+
+
+@pytest.fixture
+def warned_root(tmp_path: Path) -> Path:
+    """The clean lint course with one authoring rule broken: no errors, one warning."""
+    import shutil
+
+    root = tmp_path / "course"
+    shutil.copytree(LINT / "clean", root)
+    shutil.copy(LINT / "broken" / "01-alpha.shortest-wins.toml", root / "quizzes" / "01-alpha.toml")
+    return root
+
+
+WARNING = (
+    "quizzes/01-alpha.toml:4: a learner who never read the module and picks the 'shortest' "
+    "option scores 100% (chance 53%, pass mark 70%; keep it below the pass mark and at most "
+    "15 points above chance)"
+)
+
+
+def test_check_prints_warnings_and_exits_0_without_strict(warned_root):
+    result = CliRunner().invoke(cli, ["check", "--root", str(warned_root)])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [WARNING]
+    assert result.stderr.strip() == "1 warning(s) in 2 modules, 4 sections, 2 quizzes, 8 scenarios."
+
+
+def test_check_strict_exits_1_on_warnings(warned_root):
+    result = CliRunner().invoke(cli, ["check", "--strict", "--root", str(warned_root)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [WARNING]
+
+
+def test_check_exits_1_on_errors_and_still_lints_the_valid_files(warned_root):
+    (warned_root / "quizzes" / "02-beta.toml").write_text('module = "beta"\ntitle = [\n')
+    result = CliRunner().invoke(cli, ["check", "--root", str(warned_root)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "quizzes/02-beta.toml:3: TOML syntax error: Invalid value",
+        WARNING,
+    ]
+    assert result.stderr.strip() == "1 problem(s) and 1 warning(s) found."
+
+
+def test_check_report_prints_the_blind_solver_table(warned_root):
+    result = CliRunner().invoke(cli, ["check", "--report", "--root", str(warned_root)])
+    assert result.exit_code == 0
+    table = result.stdout.split("\n\n")[1].splitlines()
+    assert table[0] == "blind strategy            01      02"
+    assert table[10] == "shortest               100%!    40%"
+    assert table[-1] == "P(pass by guessing)   0.1875  0.1367"
+
+
+def test_check_follows_arrowhead_content(warned_root):
+    result = CliRunner().invoke(
+        cli, ["check", "--strict"], env={"ARROWHEAD_CONTENT": str(warned_root)}
+    )
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [WARNING]

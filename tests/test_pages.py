@@ -282,6 +282,19 @@ def test_admin_sees_content_problems_and_learners_still_get_valid_modules(app_en
     assert "Alpha module" in texts(at) and "Beta module" in texts(at)
 
 
+def test_admin_sees_authoring_warnings_under_the_problems(app_env, course_root):
+    admin = make_user(app_env, "boss", ("admin", "learner"))
+    at = app_for(app_env, admin, CONTENT)
+    assert not at.exception
+    assert "Every module and quiz file is valid." in texts(at)
+    warnings = at.code[0].value.splitlines()
+    assert at.warning[0].value.startswith(f"{len(warnings)} authoring warning(s). These files")
+    assert (
+        "modules/01-alpha.md:3: minutes = 5 for 15 words is 3 words a minute "
+        "(keep it 150–250): set minutes = 1"
+    ) == warnings[0]
+
+
 def test_sign_out_ends_the_login(app_env):
     user = make_user(app_env)
     at = app_for(app_env, user, ACCOUNT)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from arrowhead.itemlint import lint_course
 from arrowhead.ui import components
 
 components.require_role("admin")
@@ -18,6 +19,15 @@ if course.problems:
     st.code("\n".join(str(p) for p in course.problems), language=None)
 else:
     st.success("Every module and quiz file is valid.")
+
+warnings = lint_course(course, components.settings().content_root)
+if warnings:
+    st.warning(
+        f"{len(warnings)} authoring warning(s). These files are still served, but they break "
+        "the item-writing rules (README, Writing the course). Fix them and run "
+        "`arrowhead check --strict`."
+    )
+    st.code("\n".join(str(w) for w in warnings), language=None)
 
 for module in course.modules:
     quiz = course.quiz_for(module.id)
