@@ -27,14 +27,28 @@ def facilitator(app_env):
     return make_user(app_env, "fran", roles=("facilitator",))
 
 
-@pytest.fixture
-def workshop(app_env, facilitator):
-    deck = store.save_deck(app_env, facilitator, "Kick-off", ENTRIES, NOW)
-    return store.start_workshop(app_env, facilitator, deck.id, NOW)
-
-
 def _scenario(course_root, entry):
     return load_course(course_root).scenario(entry.quiz_id, entry.scenario_id)
+
+
+def seed_where(scenario, keeps_file_order: bool) -> int:
+    """A Workshop option seed under which the scenario's options keep (or leave) file order."""
+    file_order = [o.id for o in scenario.options]
+    return next(
+        seed
+        for seed in range(1000)
+        if ([o.id for o in scenario.shuffled(seed).options] == file_order) is keeps_file_order
+    )
+
+
+@pytest.fixture
+def workshop(app_env, facilitator, course_root):
+    """A Workshop whose first scenario shows its options in file order (A: discount, C:
+    strategic), so the letters in these tests read as in the test course; the test of
+    shuffling itself starts one that reorders them."""
+    deck = store.save_deck(app_env, facilitator, "Kick-off", ENTRIES, NOW)
+    seed = seed_where(_scenario(course_root, ENTRIES[0]), keeps_file_order=True)
+    return store.start_workshop(app_env, facilitator, deck.id, NOW, option_seed=seed)
 
 
 def _join(app_env, code, nickname="Sam"):
@@ -64,7 +78,7 @@ def test_a_facilitator_builds_a_deck_and_starts_a_workshop(app_env, facilitator)
     at.button(key=f"deck_start_{deck.id}").click().run()
     assert not at.exception
     assert "Workshop controls" in texts(at)
-    [live] = store.workshops_of(app_env, facilitator)
+    [live] = store.workshops_of(app_env, facilitator, NOW)
     assert live.join_code in texts(at)
 
 
@@ -96,25 +110,70 @@ def test_the_controls_step_the_room_through_a_scenario(app_env, facilitator, wor
     assert "A: 0 · B: 0 · C: 1" in texts(at)
     assert at.metric[1].value == "1"
     at.button(key="control_revote").click().run()
-    stage = store.workshop_for(app_env, facilitator, workshop.id).stage
+    stage = store.workshop_for(app_env, facilitator, workshop.id, NOW).stage
     assert (stage.round, stage.voting_open, stage.results_shown) == (2, True, False)
     assert "revote" in texts(at)
     at.button(key="control_reveal").click().run()
-    assert store.workshop_for(app_env, facilitator, workshop.id).stage.revealed
+    assert store.workshop_for(app_env, facilitator, workshop.id, NOW).stage.revealed
     assert "Why?" in texts(at)  # the scenario's discussion prompt
     at.button(key="control_end").click().run()
+    at.button(key="control_end_confirm").click().run()
     assert not at.exception
     assert "This workshop has ended." in texts(at)
 
 
-def test_a_refused_control_gets_a_plain_message(app_env, facilitator, workshop):
+def test_a_control_drawn_before_another_tab_acted_is_refused_plainly(
+    app_env, facilitator, workshop
+):
     at = app_for(app_env, facilitator, page=FACILITATE, workshop=str(workshop.id))
     at.button(key="control_next").click().run()
     # A second tab of the controls runs the revote; this one still offers it.
     store.act(app_env, facilitator, workshop.id, "revote", NOW)
     at.button(key="control_revote").click().run()
     assert not at.exception
-    assert "This scenario has had its revote." in texts(at)
+    assert "the workshop had moved on since these controls were drawn" in texts(at)
+    assert "It is now on scenario 1 (revote)" in texts(at)
+
+
+def test_two_tabs_clicking_next_at_once_move_the_room_one_scenario(app_env, facilitator, workshop):
+    """Regression (issue 8, item 11): Next clicked in two controls tabs at once skipped a
+    scenario: each click moved on from whatever was live when it arrived."""
+    first = app_for(app_env, facilitator, page=FACILITATE, workshop=str(workshop.id))
+    second = app_for(app_env, facilitator, page=FACILITATE, workshop=str(workshop.id))
+    first.button(key="control_next").click().run()
+    second.button(key="control_next").click().run()
+    assert not second.exception
+    assert "It is now on scenario 1" in texts(second)
+    assert store.workshop_for(app_env, facilitator, workshop.id, NOW).stage.position == 0
+
+
+def test_reveal_from_a_tab_still_showing_scenario_1_does_not_reveal_scenario_2(
+    app_env, facilitator, workshop
+):
+    """Regression (issue 8, item 11): Reveal clicked in a tab still showing scenario 1
+    revealed scenario 2 before anyone had voted on it."""
+    at = app_for(app_env, facilitator, page=FACILITATE, workshop=str(workshop.id))
+    at.button(key="control_next").click().run()
+    store.act(app_env, facilitator, workshop.id, "next", NOW)  # another tab moves on
+    at.button(key="control_reveal").click().run()
+    stage = store.workshop_for(app_env, facilitator, workshop.id, NOW).stage
+    assert (stage.position, stage.revealed) == (1, False)
+    assert "It is now on scenario 2" in texts(at)
+
+
+def test_end_workshop_asks_for_confirmation(app_env, facilitator, workshop):
+    """Regression (issue 8, item 13): one click on End workshop ended it for the whole room."""
+    at = app_for(app_env, facilitator, page=FACILITATE, workshop=str(workshop.id))
+    at.button(key="control_end").click().run()
+    assert not store.workshop_for(app_env, facilitator, workshop.id, NOW).stage.ended
+    assert "End the workshop for everyone?" in texts(at)
+    at.button(key="control_end_cancel").click().run()
+    assert "End the workshop for everyone?" not in texts(at)
+    assert not store.workshop_for(app_env, facilitator, workshop.id, NOW).stage.ended
+    at.button(key="control_end").click().run()
+    at.button(key="control_end_confirm").click().run()
+    assert store.workshop_for(app_env, facilitator, workshop.id, NOW).stage.ended
+    assert "This workshop has ended." in texts(at)
 
 
 def test_the_projector_shows_the_join_screen_then_the_scenario_and_votes(
@@ -139,7 +198,8 @@ def test_the_projector_shows_the_join_screen_then_the_scenario_and_votes(
     store.act(app_env, facilitator, workshop.id, "reveal", NOW)
     at.run()
     shown = texts(at)
-    assert "the partnership move" in shown
+    assert "the best move" in shown
+    assert "partnership move" not in shown and "Best option" not in shown
     assert "You connect to the client's strategic imperatives." in shown
     assert "Style: Transactional" in shown
 
@@ -199,7 +259,10 @@ def test_a_vote_after_voting_closed_is_refused_plainly(app_env, facilitator, wor
     # The phone still shows the open buttons from its last draw.
     at.button(key="vote_0_1_discount").click().run()
     assert not at.exception
-    assert "Voting on this scenario is closed; your vote was not counted." in texts(at)
+    assert (
+        "Your vote on scenario 1 (first vote) was not counted: voting on it had closed."
+        in texts(at)
+    )
     assert store.round_count(app_env, facilitator, workshop.id, 0, 1).voted == 0
 
 
@@ -236,10 +299,15 @@ def test_a_tampered_code_in_the_link_gets_a_plain_message(app_env, workshop):
     assert "No workshop has that code" in texts(at)
 
 
-def test_an_ended_workshop_says_so(app_env, facilitator, workshop):
+def test_an_ended_workshops_link_shows_a_plain_ended_page(app_env, facilitator, workshop):
+    """Regression (issue 8, item 13): an ended workshop's link showed a red error over a
+    live join form."""
     store.act(app_env, facilitator, workshop.id, "end", NOW)
     at = app_for(app_env, None, page=JOIN, code=workshop.join_code)
-    assert "That workshop has ended." in texts(at)
+    assert not at.exception
+    assert "This workshop has ended" in [t.value for t in at.title]
+    assert not at.error
+    assert not at.get("text_input") and not at.get("form")
 
 
 def test_a_blank_nickname_is_refused_plainly(app_env, facilitator, workshop):
@@ -305,7 +373,7 @@ def test_the_summary_compares_first_vote_and_revote_and_downloads(
     assert first["First vote: chose best (%)"] == "25"
     assert first["Revote: chose best (%)"] == "100"
     assert first["Revote: voters"] == "3"
-    assert "Chose the best option: 25% on the first vote, 100% on the revote" in texts(at)
+    assert "Chose the best move: 25% on the first vote, 100% on the revote" in texts(at)
     assert at.get("download_button")
 
 
@@ -326,8 +394,9 @@ def test_a_control_clicked_after_the_login_ended_does_nothing(app_env, facilitat
     workshop from a controls tab left open."""
     at = app_for(app_env, facilitator, page=FACILITATE, workshop=str(workshop.id))
     at.button(key="control_next").click().run()
+    at.button(key="control_end").click().run()
     with immediate(app_env):
         accounts.set_user_active(app_env, facilitator.id, False)
-    at.button(key="control_end").click().run()
+    at.button(key="control_end_confirm").click().run()
     assert not at.exception
-    assert not store.workshop_for(app_env, facilitator, workshop.id).stage.ended
+    assert not store.workshop_for(app_env, facilitator, workshop.id, NOW).stage.ended
