@@ -19,7 +19,8 @@ header[data-testid="stHeader"] { display: none; }
 .stMainBlockContainer p, .stMainBlockContainer li { font-size: 2.6vh; line-height: 1.3; }
 .stMainBlockContainer h1 { font-size: 4.8vh; padding: 0 0 0.5vh; line-height: 1.15; }
 .stMainBlockContainer h2, .stMainBlockContainer h3 { font-size: 3.6vh; padding: 0; }
-.stMainBlockContainer [data-testid="stCaptionContainer"] p { font-size: 2.2vh; }
+.stMainBlockContainer [data-testid="stCaptionContainer"] p,
+.stMainBlockContainer [data-testid="stCaptionContainer"] code { font-size: 2.4vh; }
 .stMainBlockContainer [data-testid="stMetricLabel"] p { font-size: 2.6vh; }
 .stMainBlockContainer [data-testid="stMetricValue"],
 .stMainBlockContainer [data-testid="stMetricValue"] * { font-size: 8vh; line-height: 1.1; }
