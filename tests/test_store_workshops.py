@@ -436,3 +436,32 @@ def test_the_public_address_is_set_and_cleared_by_an_admin_only(db, facilitator)
     assert store.public_url(db) == "https://arrowhead.example.com"
     assert store.set_public_url(db, admin, "", NOW) is None
     assert store.public_url(db) is None
+
+
+def test_next_clicked_in_two_tabs_at_the_same_moment_moves_one_scenario(db_path, db, facilitator):
+    """Regression (issue 8, item 11), with real concurrent connections: both clicks carry
+    the version they were drawn for; one moves the room, the other is refused."""
+    deck = store.save_deck(db, facilitator, "Kick-off", ENTRIES, NOW)
+    started = store.start_workshop(db, facilitator, deck.id, NOW)
+    drawn = started.stage.version
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def click():
+        own = open_database(db_path)
+        try:
+            barrier.wait()
+            store.act(own, facilitator, started.id, "next", NOW, drawn_for=drawn)
+            outcomes.append("moved")
+        except WorkshopError:
+            outcomes.append("refused")
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["moved", "refused"]
+    assert store.workshop_for(db, facilitator, started.id, NOW).stage.position == 0
