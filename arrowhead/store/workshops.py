@@ -680,8 +680,9 @@ def _record_for_learner(
 ) -> None:
     # The record holds the learner's latest vote on the scenario: a revote or a
     # changed mind replaces it, as the first-vote history stays in workshop_votes.
-    # `option_seed` is the Workshop's option order: the attempt's review shows the
-    # letters the room saw when the attempt carries it.
+    # `option_seed` is the Workshop's option order. It belongs on the attempt, in
+    # the seed column attempts get for the self-paced shuffle, so the attempt's
+    # review shows the letters the room saw.
     user_id = participant.user_id
     assert user_id is not None  # only called for a signed-in learner
     link = db.execute(
