@@ -9,9 +9,12 @@ from conftest import NOW, make_user
 from arrowhead import journey
 from arrowhead.quizzes import Option, Scenario
 from arrowhead.scoring import grade_answer
-from arrowhead.store import learning
+from arrowhead.store import (
+    learning,
+    schema,  # noqa: F401  registers the core migrations
+)
 from arrowhead.store import workshops as store
-from arrowhead.store.database import open_database
+from arrowhead.store.database import MIGRATION_SETS, immediate, open_database
 from arrowhead.workshops import DeckEntry, NotAllowed, WorkshopError
 
 SCENARIO = Scenario(
@@ -465,3 +468,31 @@ def test_next_clicked_in_two_tabs_at_the_same_moment_moves_one_scenario(db_path,
         thread.join(timeout=60)
     assert sorted(outcomes) == ["moved", "refused"]
     assert store.workshop_for(db, facilitator, started.id, NOW).stage.position == 0
+
+
+def test_workshops_started_before_the_upgrade_keep_file_order_and_go_on(tmp_path):
+    """A database with a live Workshop from before option seeds, versions and countdowns
+    upgrades in place: the Workshop shows options in file order and its controls work."""
+    old = open_database(tmp_path / "old.db")
+    with immediate(old):
+        for migrations in MIGRATION_SETS:
+            migrations.apply(old, stop_before="add_option_order_stage_version_and_countdown")
+    facilitator = make_user(old, "fran", roles=("facilitator",))
+    old.execute(
+        """INSERT INTO workshops (id, join_code, title, facilitator_id, started_at, position)
+           VALUES (1, 'ACDEFG', 'Old', ?, '2026-11-01T09:00:00+00:00', 0)""",
+        [facilitator.id],
+    )
+    old.execute(
+        "INSERT INTO workshop_scenarios (workshop_id, position, quiz_id, scenario_id) VALUES (1, 0, 'alpha', 'alpha-one')"
+    )
+    old.conn.commit()
+    with immediate(old):
+        for migrations in MIGRATION_SETS:
+            migrations.apply(old)
+    upgraded = store.workshop_for(old, facilitator, 1, NOW)
+    assert upgraded.option_seed is None
+    assert SCENARIO.shuffled(upgraded.option_seed) == SCENARIO
+    opened = store.act(old, facilitator, 1, "open", NOW, drawn_for=upgraded.stage.version)
+    assert opened.stage.voting_open and opened.stage.version == upgraded.stage.version + 1
+    old.close()
