@@ -18,6 +18,9 @@ class Settings:
     """The SQLite file: ARROWHEAD_DB, else progress.db beside course_app.py."""
     content_root: Path
     """The folder holding modules/ and quizzes/: ARROWHEAD_CONTENT, else the app folder."""
+    public_url: str | None = None
+    """ARROWHEAD_PUBLIC_URL: the address phones open for workshop join links; it wins
+    over the one an admin sets on the Server address page."""
 
 
 def settings_from(environ: dict[str, str] | os._Environ[str]) -> Settings:
@@ -25,4 +28,5 @@ def settings_from(environ: dict[str, str] | os._Environ[str]) -> Settings:
     return Settings(
         db_path=Path(environ.get("ARROWHEAD_DB") or APP_DIR / "progress.db"),
         content_root=Path(environ.get("ARROWHEAD_CONTENT") or APP_DIR),
+        public_url=environ.get("ARROWHEAD_PUBLIC_URL") or None,
     )

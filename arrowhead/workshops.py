@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+import ipaddress
+import math
 import secrets
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from arrowhead.accounts import User
 from arrowhead.quizzes import LETTERS, Scenario
@@ -31,6 +35,10 @@ ACTIONS = ("open", "close", "show", "hide", "revote", "reveal", "next", "previou
 
 JOIN_SCREEN = -1
 """The stage position before the first scenario: the projector shows how to join."""
+
+COUNTDOWNS = (0, 30, 60, 90)
+"""The voting countdowns a facilitator can pick, in seconds; 0 is none (closed by hand)."""
+MAX_COUNTDOWN = 600
 
 
 class WorkshopError(ValueError):
@@ -80,6 +88,46 @@ def clean_nickname(text: str) -> str:
     return nickname
 
 
+# A host name or address and an optional path: letters, digits and the few
+# characters URLs use. Anything else (spaces, quotes, angle brackets) is refused,
+# so the address is safe to show and to put in a QR code.
+_URL_CHARACTERS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/[]%")
+
+
+def clean_public_url(text: str | None) -> str | None:
+    """The server's public address as stored (no trailing slash); None when blank.
+
+    WorkshopError says what is wrong when the text cannot be an http(s) address
+    that phones can open.
+    """
+    url = (text or "").strip()
+    if not url:
+        return None
+    problem = "Enter the address as phones open it, such as https://arrowhead.example.com."
+    if not set(url) <= _URL_CHARACTERS:
+        raise WorkshopError(problem)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  refuses a port that is not a number
+    except ValueError:
+        raise WorkshopError(problem) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise WorkshopError(problem)
+    return url.rstrip("/")
+
+
+def is_loopback(url: str) -> bool:
+    """Whether the address only ever reaches the computer it is opened on (localhost, 127.0.0.1)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
 @dataclass(frozen=True)
 class DeckEntry:
     """One scenario in a deck, by the quiz that holds it."""
@@ -118,20 +166,91 @@ class Stage:
     revealed: bool
     """Whether the best option and every option's feedback are shown."""
     ended: bool
+    version: int = 0
+    """Counts the facilitator's changes: a control drawn for an older version is refused."""
+    closes_at: datetime | None = None
+    """When voting closes by itself, if the facilitator opened it with a countdown."""
+
+    def at(self, now: datetime) -> Stage:
+        """The stage as it is at `now`: voting whose countdown has run out is closed."""
+        if self.voting_open and self.closes_at is not None and now >= self.closes_at:
+            return replace(self, voting_open=False, closes_at=None)
+        return self
+
+    def seconds_left(self, now: datetime) -> int | None:
+        """Whole seconds until the countdown closes voting (rounded up); None without one."""
+        if not self.voting_open or self.closes_at is None:
+            return None
+        return max(0, math.ceil((self.closes_at - now).total_seconds()))
+
+    @property
+    def where(self) -> str:
+        """Where the room is, in words: 'the join screen', 'scenario 2', 'scenario 2 (revote)'."""
+        if self.ended:
+            return "the end of the workshop"
+        if self.position == JOIN_SCREEN:
+            return "the join screen"
+        return f"scenario {self.position + 1}" + (" (revote)" if self.round > 1 else "")
 
 
 START = Stage(JOIN_SCREEN, 1, False, False, False, False)
 """A Workshop's stage when it starts: the join screen."""
 
 
+def moved_on(now_at: Stage) -> str:
+    """The refusal for a control drawn for a stage the Workshop has since left."""
+    if now_at.ended:
+        return "This workshop has ended."
+    return (
+        "Nothing was done: the workshop had moved on since these controls were drawn "
+        f"(perhaps from another window). It is now on {now_at.where}: check, then try again."
+    )
+
+
+def round_name(round_: int) -> str:
+    """'first vote' or 'revote', as participants know the rounds."""
+    return "first vote" if round_ == 1 else "revote"
+
+
+def vote_refused(position: int, round_: int, now_at: Stage) -> str | None:
+    """Why a vote cast for (position, round) cannot count now, or None if it can.
+
+    The sentence names the scenario and round the vote was cast for, so a phone
+    that had not redrawn tells its owner which vote was lost.
+    """
+    cast_for = f"Your vote on scenario {position + 1} ({round_name(round_)}) was not counted"
+    if now_at.ended:
+        return f"{cast_for}: the workshop has ended."
+    if now_at.position != position:
+        return f"{cast_for}: the room has moved on to {now_at.where}."
+    if now_at.round != round_:
+        return f"{cast_for}: the room is now on the {round_name(now_at.round)}."
+    if not now_at.voting_open:
+        return f"{cast_for}: voting on it had closed."
+    return None
+
+
+def countdown_end(now: datetime, seconds: int | None) -> datetime | None:
+    """When a countdown of `seconds` started now ends; None for no countdown."""
+    if not seconds:
+        return None
+    if not 0 < seconds <= MAX_COUNTDOWN:
+        raise WorkshopError(f"A countdown is between 1 and {MAX_COUNTDOWN} seconds.")
+    return now + timedelta(seconds=seconds)
+
+
 def advance(
-    stage: Stage, action: str, size: int, remembered: Mapping[int, tuple[int, bool]]
+    stage: Stage,
+    action: str,
+    size: int,
+    remembered: Mapping[int, tuple[int, bool]],
+    closes_at: datetime | None = None,
 ) -> Stage:
     """The stage after a facilitator's action, or WorkshopError if it cannot be done now.
 
     `size` is how many scenarios the Workshop has; `remembered` holds the
     (round, revealed) each scenario was left in, so going back to one shows it
-    as it was.
+    as it was; `closes_at` is when voting opened now closes by itself (None: by hand).
     """
     if action not in ACTIONS:
         raise WorkshopError(f"Unknown workshop action: {action}.")
@@ -151,18 +270,21 @@ def advance(
             round=round_,
             revealed=revealed,
             voting_open=False,
+            closes_at=None,
             results_shown=revealed,
         )
     if action == "end":
-        return replace(stage, voting_open=False, ended=True)
+        return replace(stage, voting_open=False, closes_at=None, ended=True)
     if not on_scenario:
         raise WorkshopError("Go to the first scenario first.")
     if action == "open":
         if stage.revealed:
             raise WorkshopError("The answer is revealed: voting on this scenario is over.")
-        return replace(stage, voting_open=True)
+        if stage.voting_open:
+            return stage  # a double click keeps the countdown already running
+        return replace(stage, voting_open=True, closes_at=closes_at)
     if action == "close":
-        return replace(stage, voting_open=False)
+        return replace(stage, voting_open=False, closes_at=None)
     if action in ("show", "hide"):
         return replace(stage, results_shown=action == "show")
     if action == "revote":
@@ -171,9 +293,9 @@ def advance(
         if stage.round > 1:
             raise WorkshopError("This scenario has had its revote.")
         # Results hidden again so the second vote is not anchored on the first.
-        return replace(stage, round=2, voting_open=True, results_shown=False)
+        return replace(stage, round=2, voting_open=True, closes_at=closes_at, results_shown=False)
     assert action == "reveal"
-    return replace(stage, revealed=True, voting_open=False, results_shown=True)
+    return replace(stage, revealed=True, voting_open=False, closes_at=None, results_shown=True)
 
 
 @dataclass(frozen=True)
@@ -273,7 +395,7 @@ def summary_table(summaries: Iterable[ScenarioSummary]) -> list[dict[str, str]]:
             "Quiz": item.quiz_id,
             "Scenario": item.scenario_id,
             "Title": scenario.title if scenario else "(no longer in the course)",
-            "Best option": scenario.letter(scenario.best.id) if scenario else "",
+            "Best move": scenario.letter(scenario.best.id) if scenario else "",
             "First vote: voters": str(item.first.voters),
             "First vote: chose best (%)": _percent(item.best_share_first),
             "Revote: voters": "" if item.revote is None else str(item.revote.voters),

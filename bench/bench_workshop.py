@@ -111,7 +111,8 @@ def prepare(db_path: Path, participants: int):
     )
     deck = store.save_deck(db, facilitator, "Bench", [DeckEntry(quiz.id, scenario.id)], now)
     workshop = store.start_workshop(db, facilitator, deck.id, now)
-    return db, facilitator, workshop, scenario
+    # The letters the room sees: the Workshop's own shuffle of the options.
+    return db, facilitator, workshop, scenario.shuffled(workshop.option_seed)
 
 
 # The shipped .streamlit/config.toml turns off the full garbage collection after

@@ -9,9 +9,12 @@ from conftest import NOW, make_user
 from arrowhead import journey
 from arrowhead.quizzes import Option, Scenario
 from arrowhead.scoring import grade_answer
-from arrowhead.store import learning
+from arrowhead.store import (
+    learning,
+    schema,  # noqa: F401  registers the core migrations
+)
 from arrowhead.store import workshops as store
-from arrowhead.store.database import open_database
+from arrowhead.store.database import MIGRATION_SETS, immediate, open_database
 from arrowhead.workshops import DeckEntry, NotAllowed, WorkshopError
 
 SCENARIO = Scenario(
@@ -68,7 +71,7 @@ def test_a_workshop_keeps_its_scenarios_when_the_deck_changes_or_goes(db, facili
     store.save_deck(db, facilitator, "Kick-off", ENTRIES[:1], NOW, deck_id=deck.id)
     store.delete_deck(db, facilitator, deck.id)
     assert store.decks(db, facilitator) == []
-    assert store.workshop_for(db, facilitator, started.id).entries == tuple(ENTRIES)
+    assert store.workshop_for(db, facilitator, started.id, NOW).entries == tuple(ENTRIES)
 
 
 @pytest.mark.parametrize("roles", [("learner",), ("manager",)])
@@ -77,12 +80,12 @@ def test_only_facilitators_reach_decks_and_workshops(db, facilitator, workshop, 
     for call in (
         lambda: store.decks(db, other),
         lambda: store.save_deck(db, other, "Mine", ENTRIES, NOW),
-        lambda: store.workshop_for(db, other, workshop.id),
+        lambda: store.workshop_for(db, other, workshop.id, NOW),
         lambda: store.act(db, other, workshop.id, "close", NOW),
         lambda: store.round_count(db, other, workshop.id, 0, 1),
         lambda: store.participants_of(db, other, workshop.id),
         lambda: store.votes_by_round(db, other, workshop.id),
-        lambda: store.workshops_of(db, other),
+        lambda: store.workshops_of(db, other, NOW),
     ):
         with pytest.raises(NotAllowed):
             call()
@@ -92,12 +95,12 @@ def test_a_facilitator_sees_only_their_own_workshops_and_an_admin_all(db, facili
     other = make_user(db, "gil", roles=("facilitator",))
     admin = make_user(db, "ada", roles=("admin",))
     with pytest.raises(NotAllowed, match="not one of yours"):
-        store.workshop_for(db, other, workshop.id)
+        store.workshop_for(db, other, workshop.id, NOW)
     with pytest.raises(NotAllowed):
         store.round_count(db, other, workshop.id, 0, 1)
-    assert store.workshops_of(db, other) == []
-    assert [w.id for w in store.workshops_of(db, admin)] == [workshop.id]
-    assert store.workshop_for(db, admin, workshop.id).id == workshop.id
+    assert store.workshops_of(db, other, NOW) == []
+    assert [w.id for w in store.workshops_of(db, admin, NOW)] == [workshop.id]
+    assert store.workshop_for(db, admin, workshop.id, NOW).id == workshop.id
 
 
 def test_join_codes_are_unique_even_when_the_draw_repeats(db, facilitator):
@@ -114,14 +117,14 @@ def test_join_codes_are_unique_even_when_the_draw_repeats(db, facilitator):
 )
 def test_unknown_codes_get_a_plain_message(db, code, message):
     with pytest.raises(WorkshopError, match=message):
-        store.workshop_by_code(db, code)
+        store.workshop_by_code(db, code, NOW)
 
 
 def test_an_ended_workshop_refuses_joins_and_votes(db, facilitator, workshop):
     sam = store.join(db, workshop.id, NOW, nickname="Sam", token="t-sam")
     store.act(db, facilitator, workshop.id, "end", NOW)
     with pytest.raises(WorkshopError, match="has ended"):
-        store.workshop_by_code(db, workshop.join_code)
+        store.workshop_by_code(db, workshop.join_code, NOW)
     with pytest.raises(WorkshopError, match="has ended"):
         store.join(db, workshop.id, NOW, nickname="Kim", token="t-kim")
     with pytest.raises(WorkshopError, match="ended"):
@@ -171,7 +174,7 @@ def test_votes_after_close_or_for_another_round_or_scenario_are_refused(db, faci
         _vote(db, sam, 0, 1, "strategic")
     store.act(db, facilitator, workshop.id, "open", NOW)
     for position, round_ in ((1, 1), (0, 2)):
-        with pytest.raises(WorkshopError, match="closed"):
+        with pytest.raises(WorkshopError, match="not counted"):
             _vote(db, sam, position, round_, "strategic")
     assert store.votes_of(db, sam.id, 0) == {1: "discount"}
 
@@ -282,3 +285,214 @@ def test_a_vote_racing_the_close_either_counts_or_is_refused(db_path, db, facili
         thread.join(timeout=60)
     counted = store.round_count(db, facilitator, workshop.id, 0, 1).voted
     assert counted + len(refused) == len(people)
+
+
+def test_two_tabs_clicking_next_at_once_move_one_scenario(db, facilitator):
+    """Regression (issue 8, item 11): two controls tabs clicking Next together skipped a
+    scenario, because each click acted on whatever stage was live when it arrived."""
+    deck = store.save_deck(db, facilitator, "Kick-off", ENTRIES, NOW)
+    started = store.start_workshop(db, facilitator, deck.id, NOW)
+    drawn = started.stage.version
+    store.act(db, facilitator, started.id, "next", NOW, drawn_for=drawn)
+    with pytest.raises(WorkshopError, match="moved on .* It is now on scenario 1"):
+        store.act(db, facilitator, started.id, "next", NOW, drawn_for=drawn)
+    assert store.workshop_for(db, facilitator, started.id, NOW).stage.position == 0
+
+
+def test_reveal_from_a_tab_still_showing_an_earlier_scenario_is_refused(db, facilitator, workshop):
+    """Regression (issue 8, item 11): Reveal clicked in a tab still showing scenario 1
+    revealed scenario 2 before anyone had voted on it."""
+    drawn_on_first = store.workshop_for(db, facilitator, workshop.id, NOW).stage.version
+    store.act(db, facilitator, workshop.id, "next", NOW)  # another tab moves on
+    with pytest.raises(WorkshopError, match="now on scenario 2"):
+        store.act(db, facilitator, workshop.id, "reveal", NOW, drawn_for=drawn_on_first)
+    stage = store.workshop_for(db, facilitator, workshop.id, NOW).stage
+    assert (stage.position, stage.revealed) == (1, False)
+
+
+def test_every_action_raises_the_stage_version(db, facilitator, workshop):
+    before = store.workshop_for(db, facilitator, workshop.id, NOW).stage.version
+    after = store.act(db, facilitator, workshop.id, "show", NOW, drawn_for=before).stage.version
+    assert after == before + 1
+
+
+@pytest.mark.parametrize(
+    ("move", "position", "round_", "message"),
+    [
+        ("close", 0, 1, r"scenario 1 \(first vote\) was not counted: voting on it had closed"),
+        (
+            "next",
+            0,
+            1,
+            r"scenario 1 \(first vote\) was not counted: the room has moved on to scenario 2",
+        ),
+        (
+            "revote",
+            0,
+            1,
+            r"scenario 1 \(first vote\) was not counted: the room is now on the revote",
+        ),
+        ("end", 0, 1, r"scenario 1 \(first vote\) was not counted: the workshop has ended"),
+    ],
+)
+def test_a_refused_vote_names_the_scenario_and_round_it_was_cast_for(
+    db, facilitator, workshop, move, position, round_, message
+):
+    """Regression (issue 8, item 11): a phone that had not redrawn was told only that
+    'voting is closed', without saying which of its votes was lost."""
+    sam = store.join(db, workshop.id, NOW, nickname="Sam", token="t-sam")
+    store.act(db, facilitator, workshop.id, move, NOW)
+    with pytest.raises(WorkshopError, match=message):
+        _vote(db, sam, position, round_, "strategic")
+    assert store.votes_of(db, sam.id, 0) == {}
+
+
+def test_a_countdown_closes_voting_by_itself(db, facilitator, workshop):
+    """Issue 8, item 14: voting opened with a countdown closes when it runs out, with no
+    background thread: the first read after the deadline sees it closed."""
+    sam = store.join(db, workshop.id, NOW, nickname="Sam", token="t-sam")
+    store.act(db, facilitator, workshop.id, "close", NOW)
+    opened = store.act(db, facilitator, workshop.id, "open", NOW, countdown=30).stage
+    assert opened.voting_open and opened.seconds_left(NOW) == 30
+    later = NOW + timedelta(seconds=29, milliseconds=500)
+    assert store.live_view(db, workshop.id, later).stage.seconds_left(later) == 1
+    _vote(db, sam, 0, 1, "discount")
+    over = NOW + timedelta(seconds=30)
+    stage = store.live_view(db, workshop.id, over).stage
+    assert not stage.voting_open and stage.seconds_left(over) is None
+    with pytest.raises(WorkshopError, match="voting on it had closed"):
+        store.cast_vote(db, sam, 0, 1, grade_answer(SCENARIO, "strategic"), over)
+    assert store.votes_of(db, sam.id, 0) == {1: "discount"}
+    # Opening again after the countdown ran out starts a new one.
+    again = store.act(db, facilitator, workshop.id, "open", over, countdown=60).stage
+    assert again.voting_open and again.seconds_left(over) == 60
+    # Closing by hand clears it.
+    closed = store.act(db, facilitator, workshop.id, "close", over).stage
+    assert closed.closes_at is None
+    stored = db.execute(
+        "SELECT voting_closes_at FROM workshops WHERE id = ?", [workshop.id]
+    ).fetchone()
+    assert stored == (None,)
+
+
+def test_a_revote_can_have_a_countdown_too(db, facilitator, workshop):
+    stage = store.act(db, facilitator, workshop.id, "revote", NOW, countdown=90).stage
+    assert (stage.round, stage.seconds_left(NOW)) == (2, 90)
+
+
+def test_a_countdown_out_of_range_is_refused(db, facilitator, workshop):
+    store.act(db, facilitator, workshop.id, "close", NOW)
+    with pytest.raises(WorkshopError, match="between 1 and 600 seconds"):
+        store.act(db, facilitator, workshop.id, "open", NOW, countdown=-5)
+    assert not store.workshop_for(db, facilitator, workshop.id, NOW).stage.voting_open
+
+
+def test_a_workshop_shuffles_its_options_once_when_it_starts(db, facilitator):
+    """Issue 7: a Workshop draws one option order when it starts and keeps it."""
+    deck = store.save_deck(db, facilitator, "Kick-off", ENTRIES, NOW)
+    seeded = store.start_workshop(db, facilitator, deck.id, NOW, option_seed=1234)
+    assert seeded.option_seed == 1234
+    store.act(db, facilitator, seeded.id, "next", NOW)
+    assert store.workshop_for(db, facilitator, seeded.id, NOW).option_seed == 1234
+    drawn = {store.start_workshop(db, facilitator, deck.id, NOW).option_seed for _ in range(5)}
+    assert None not in drawn and len(drawn) > 1
+
+
+def test_a_learners_workshop_answers_carry_the_workshops_option_order(db, facilitator):
+    deck = store.save_deck(db, facilitator, "Kick-off", ENTRIES, NOW)
+    started = store.start_workshop(db, facilitator, deck.id, NOW, option_seed=77)
+    for action in ("next", "open"):
+        store.act(db, facilitator, started.id, action, NOW)
+    learner = make_user(db, "lou")
+    _vote(db, store.join(db, started.id, NOW, user=learner), 0, 1, "strategic")
+    [answer] = store.workshop_answers_of(db, learner.id)
+    assert answer.option_seed == 77
+
+
+def test_an_ended_workshop_is_still_found_by_its_code_with_each_participants_final_votes(
+    db, facilitator, workshop
+):
+    sam = store.join(db, workshop.id, NOW, nickname="Sam", token="t-sam")
+    _vote(db, sam, 0, 1, "discount")
+    store.act(db, facilitator, workshop.id, "revote", NOW)
+    _vote(db, sam, 0, 2, "strategic")
+    store.act(db, facilitator, workshop.id, "end", NOW)
+    found = store.find_workshop(db, workshop.join_code, NOW)
+    assert found.id == workshop.id and found.stage.ended
+    assert store.participant_by_token(db, workshop.id, "t-sam") == sam
+    assert store.final_votes_of(db, sam.id) == {0: "strategic"}
+    with pytest.raises(WorkshopError, match="No workshop has that code"):
+        store.find_workshop(db, "ZZZZZZ", NOW)
+
+
+def test_the_public_address_is_set_and_cleared_by_an_admin_only(db, facilitator):
+    admin = make_user(db, "ada", roles=("admin",))
+    assert store.public_url(db) is None
+    assert store.set_public_url(db, admin, " https://arrowhead.example.com/ ", NOW) == (
+        "https://arrowhead.example.com"
+    )
+    assert store.public_url(db) == "https://arrowhead.example.com"
+    with pytest.raises(NotAllowed):
+        store.set_public_url(db, facilitator, "http://10.0.0.5:8501", NOW)
+    with pytest.raises(WorkshopError, match="as phones open it"):
+        store.set_public_url(db, admin, "arrowhead dot example", NOW)
+    assert store.public_url(db) == "https://arrowhead.example.com"
+    assert store.set_public_url(db, admin, "", NOW) is None
+    assert store.public_url(db) is None
+
+
+def test_next_clicked_in_two_tabs_at_the_same_moment_moves_one_scenario(db_path, db, facilitator):
+    """Regression (issue 8, item 11), with real concurrent connections: both clicks carry
+    the version they were drawn for; one moves the room, the other is refused."""
+    deck = store.save_deck(db, facilitator, "Kick-off", ENTRIES, NOW)
+    started = store.start_workshop(db, facilitator, deck.id, NOW)
+    drawn = started.stage.version
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def click():
+        own = open_database(db_path)
+        try:
+            barrier.wait()
+            store.act(own, facilitator, started.id, "next", NOW, drawn_for=drawn)
+            outcomes.append("moved")
+        except WorkshopError:
+            outcomes.append("refused")
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["moved", "refused"]
+    assert store.workshop_for(db, facilitator, started.id, NOW).stage.position == 0
+
+
+def test_workshops_started_before_the_upgrade_keep_file_order_and_go_on(tmp_path):
+    """A database with a live Workshop from before option seeds, versions and countdowns
+    upgrades in place: the Workshop shows options in file order and its controls work."""
+    old = open_database(tmp_path / "old.db")
+    with immediate(old):
+        for migrations in MIGRATION_SETS:
+            migrations.apply(old, stop_before="add_option_order_stage_version_and_countdown")
+    facilitator = make_user(old, "fran", roles=("facilitator",))
+    old.execute(
+        """INSERT INTO workshops (id, join_code, title, facilitator_id, started_at, position)
+           VALUES (1, 'ACDEFG', 'Old', ?, '2026-11-01T09:00:00+00:00', 0)""",
+        [facilitator.id],
+    )
+    old.execute(
+        "INSERT INTO workshop_scenarios (workshop_id, position, quiz_id, scenario_id) VALUES (1, 0, 'alpha', 'alpha-one')"
+    )
+    old.conn.commit()
+    with immediate(old):
+        for migrations in MIGRATION_SETS:
+            migrations.apply(old)
+    upgraded = store.workshop_for(old, facilitator, 1, NOW)
+    assert upgraded.option_seed is None
+    assert SCENARIO.shuffled(upgraded.option_seed) == SCENARIO
+    opened = store.act(old, facilitator, 1, "open", NOW, drawn_for=upgraded.stage.version)
+    assert opened.stage.voting_open and opened.stage.version == upgraded.stage.version + 1
+    old.close()

@@ -4,9 +4,12 @@ import re
 import time
 
 import pytest
-from conftest import DATA, NOW, Server, make_user
-from playwright.sync_api import BrowserContext, Page, expect
+from conftest import DATA, NOW, ROOT, Server, make_user
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from test_workshop_pages import seed_where
 
+from arrowhead.course import load_course
+from arrowhead.scoring import grade_answer
 from arrowhead.store import accounts
 from arrowhead.store import workshops as store
 from arrowhead.store.database import apply_migrations, immediate, open_database
@@ -25,7 +28,9 @@ def running(tmp_path):
     apply_migrations(db)
     facilitator = make_user(db, "fran", roles=("facilitator",))
     deck = store.save_deck(db, facilitator, "Kick-off", [DeckEntry("alpha", "alpha-one")], NOW)
-    workshop = store.start_workshop(db, facilitator, deck.id, NOW)
+    # Options in file order on this Workshop, so the letters below read as in the test course.
+    seed = seed_where(load_course(DATA / "course").scenario("alpha", "alpha-one"), True)
+    workshop = store.start_workshop(db, facilitator, deck.id, NOW, option_seed=seed)
     server = Server(db_path, DATA / "course")
     yield server, db, facilitator, workshop
     server.stop()
@@ -61,6 +66,8 @@ def test_a_room_joins_votes_revotes_and_sees_the_reveal(running, browser):
     wait_for_cookie(desk, "arrowhead_login")
     controls.goto(f"{server.url}/facilitate?workshop={workshop.id}")
     expect(controls.get_by_text("Join screen")).to_be_visible(timeout=WAIT)
+    # Served on 127.0.0.1 with no public address set: the controls say phones cannot use it.
+    expect(controls.get_by_text("Phones cannot open this link")).to_be_visible()
 
     # The projector is a second browser session on the same Workshop.
     projector = desk.new_page()
@@ -120,7 +127,7 @@ def test_a_room_joins_votes_revotes_and_sees_the_reveal(running, browser):
 
     # Reveal: the best option, every option's feedback, the discussion prompt.
     click(controls, "Reveal")
-    expect(projector.get_by_text("the partnership move")).to_be_visible(timeout=WAIT)
+    expect(projector.get_by_text("the best move").first).to_be_visible(timeout=WAIT)
     expect(projector.get_by_text("Give the discount.").last).to_be_visible()
     expect(projector.get_by_text("Why?")).to_be_visible()
     expect(
@@ -164,3 +171,120 @@ def test_the_projector_stops_showing_the_workshop_when_the_login_ends(running, b
     expect(projector.get_by_label("Username").first).to_be_visible(timeout=WAIT)
     expect(projector.get_by_text(workshop.join_code, exact=True)).to_have_count(0)
     desk.close()
+
+
+def sign_in(browser: Browser, server: Server, width: int, height: int) -> BrowserContext:
+    """A browser context signed in as the facilitator 'fran', at the given window size."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(server.url)
+    page.get_by_label("Username").first.fill("fran")
+    page.get_by_label("Password").first.fill("password123")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("link", name="Run a workshop")).to_be_visible(timeout=WAIT)
+    wait_for_cookie(context, "arrowhead_login")
+    page.close()
+    return context
+
+
+def longest_scenario():
+    """The shipped course's scenario with the most text to fit: situation and options."""
+    course = load_course(ROOT)
+    return max(
+        ((q.id, s) for q in course.quizzes for s in q.scenarios),
+        key=lambda pair: len(pair[1].situation) + sum(len(o.text) for o in pair[1].options),
+    )
+
+
+def box(page: Page, selector: str) -> dict:
+    """The bounding box of the last element matching selector, once it is visible."""
+    element = page.locator(selector).last
+    expect(element).to_be_visible(timeout=WAIT)
+    found = element.bounding_box()
+    assert found is not None, selector
+    return found
+
+
+def font_px(page: Page, selector: str) -> float:
+    """The computed font size, in pixels, of the first element matching selector."""
+    return page.locator(selector).first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+
+
+def no_scrolling(page: Page) -> bool:
+    """Whether the page's scrolling area holds no more than the window shows."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"], html')]
+              .every(e => e.scrollHeight <= e.clientHeight + 1)"""
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1280, 720)])
+def test_the_projector_fits_the_screen_with_large_figures_and_link(
+    browser, tmp_path, width, height
+):
+    """Regression (issue 8, item 12): on a 1920×1080 projector the vote chart was cut off
+    below the screen, the join link was 14 px and the Joined/Voted figures smaller than on
+    the laptop. With the shipped course's longest scenario, results shown: the scenario, its
+    options, the chart and the 'N of M voted' bar all sit inside the window, with no scrolling."""
+    db_path = tmp_path / "projector.db"
+    db = open_database(db_path)
+    apply_migrations(db)
+    facilitator = make_user(db, "fran", roles=("facilitator",))
+    quiz_id, scenario = longest_scenario()
+    deck = store.save_deck(db, facilitator, "Fit", [DeckEntry(quiz_id, scenario.id)], NOW)
+    workshop = store.start_workshop(db, facilitator, deck.id, NOW)
+    people = [store.join(db, workshop.id, NOW, nickname=f"P{i}", token=f"t-{i}") for i in range(12)]
+    server = Server(db_path, ROOT)
+    try:
+        context = sign_in(browser, server, width, height)
+        projector = context.new_page()
+        projector.goto(f"{server.url}/projector?workshop={workshop.id}")
+
+        # The join screen: link and code large, QR code and figure inside the window.
+        link = projector.locator("[data-testid='stCode'] code").first
+        expect(link).to_be_visible(timeout=WAIT)
+        assert font_px(projector, "[data-testid='stCode'] code") >= 0.035 * height
+        for selector in ("[data-testid='stImage'] img", "[data-testid='stMetricValue']"):
+            assert box(projector, selector)["y"] + box(projector, selector)["height"] <= height
+        assert no_scrolling(projector)
+
+        # A scenario with most of the room voted and the results shown.
+        for action in ("next", "open", "show"):
+            store.act(db, facilitator, workshop.id, action, NOW)
+        shown = scenario.shuffled(workshop.option_seed)
+        for index, person in enumerate(people[:9]):
+            option = shown.options[index % len(shown.options)]
+            store.cast_vote(db, person, 0, 1, grade_answer(shown, option.id), NOW)
+        expect(projector.get_by_text("9 of 12 voted")).to_be_visible(timeout=WAIT)
+        chart = box(projector, "[data-testid='stVegaLiteChart']")
+        expect(
+            projector.locator(
+                "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
+            ).first
+        ).to_be_visible(timeout=WAIT)
+        projector.wait_for_timeout(1500)  # let the chart and fonts settle before measuring
+        chart = box(projector, "[data-testid='stVegaLiteChart']")
+        title = box(projector, "h1")
+        last_option = box(projector, f"text={shown.options[-1].text[:40]}")
+        bar = box(projector, "[data-testid='stProgress']")
+        for name, found in (
+            ("title", title),
+            ("last option", last_option),
+            ("chart", chart),
+            ("voted bar", bar),
+        ):
+            assert found["y"] >= 0 and found["y"] + found["height"] <= height, (name, found, height)
+            assert found["x"] >= 0 and found["x"] + found["width"] <= width, (name, found, width)
+        assert chart["height"] >= 0.15 * height
+        assert no_scrolling(projector)
+        figure = font_px(projector, "[data-testid='stMetricValue']")
+
+        # The laptop's controls show the same figures smaller than the projector does.
+        controls = context.new_page()
+        controls.goto(f"{server.url}/facilitate?workshop={workshop.id}")
+        expect(controls.get_by_text("9 of 12 voted")).to_be_visible(timeout=WAIT)
+        assert figure > font_px(controls, "[data-testid='stMetricValue']")
+        context.close()
+    finally:
+        server.stop()
+        db.close()

@@ -4,6 +4,7 @@ import csv
 import io
 import random
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -25,11 +26,14 @@ from arrowhead.workshops import (
     clean_deck,
     clean_join_code,
     clean_nickname,
+    clean_public_url,
     csv_safe,
+    is_loopback,
     new_join_code,
     summarise,
     summary_csv,
     tally,
+    vote_refused,
 )
 
 
@@ -272,7 +276,7 @@ def test_summary_csv_has_a_row_per_scenario_and_safe_cells():
     assert [r["Position"] for r in rows] == ["1", "2"]
     first = rows[0]
     assert first["Title"].startswith("'=")
-    assert first["Best option"] == "C"
+    assert first["Best move"] == "C"
     assert first["First vote: chose best (%)"] == "50"
     assert first["Revote: chose best (%)"] == "100"
     assert (first["A: first vote"], first["B: first vote"], first["C: revote"]) == ("0", "1", "2")
@@ -283,3 +287,99 @@ def test_summary_csv_has_a_row_per_scenario_and_safe_cells():
 
 def test_join_screen_is_before_the_first_scenario():
     assert START.position == JOIN_SCREEN == -1
+
+
+T0 = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+
+
+def test_opening_with_a_countdown_sets_when_voting_closes_and_closing_clears_it():
+    closes = T0 + timedelta(seconds=30)
+    opened = advance(ON_FIRST, "open", 3, {}, closes)
+    assert opened == replace(OPEN, closes_at=closes)
+    assert advance(opened, "close", 3, {}).closes_at is None
+    assert advance(opened, "reveal", 3, {}).closes_at is None
+    assert advance(opened, "next", 3, {}).closes_at is None
+    # A second click on Open keeps the countdown already running.
+    assert advance(opened, "open", 3, {}, closes + timedelta(seconds=30)) == opened
+
+
+@pytest.mark.parametrize(
+    ("after", "open_", "left"),
+    [(0, True, 30), (0.2, True, 30), (29.9, True, 1), (30, False, None), (95, False, None)],
+)
+def test_a_stage_with_a_countdown_closes_itself_when_read_after_it(after, open_, left):
+    stage = replace(OPEN, closes_at=T0 + timedelta(seconds=30))
+    now = T0 + timedelta(seconds=after)
+    assert stage.at(now).voting_open is open_
+    assert stage.at(now).seconds_left(now) == left
+
+
+def test_a_stage_without_a_countdown_stays_open():
+    assert OPEN.at(T0 + timedelta(days=1)) == OPEN
+    assert OPEN.seconds_left(T0) is None
+
+
+@pytest.mark.parametrize(
+    ("now_at", "message"),
+    [
+        (OPEN, None),
+        (
+            ON_FIRST,
+            "Your vote on scenario 1 (first vote) was not counted: voting on it had closed.",
+        ),
+        (replace(OPEN, position=1), "the room has moved on to scenario 2."),
+        (replace(OPEN, round=2), "the room is now on the revote."),
+        (replace(OPEN, ended=True), "the workshop has ended."),
+    ],
+)
+def test_vote_refused_names_the_vote(now_at, message):
+    refused = vote_refused(0, 1, now_at)
+    assert refused == message if message is None else refused.endswith(message)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("https://arrowhead.example.com/", "https://arrowhead.example.com"),
+        ("  http://10.0.0.5:8501 ", "http://10.0.0.5:8501"),
+        ("https://example.com/courses/arrowhead", "https://example.com/courses/arrowhead"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_clean_public_url(typed, stored):
+    assert clean_public_url(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "arrowhead.example.com",
+        "ftp://example.com",
+        "javascript:alert(1)",
+        "https://exa mple.com",
+        "https://example.com/?x=1",
+        "https://example.com:port",
+        "https://<b>x</b>",
+        "http://",
+    ],
+)
+def test_clean_public_url_refuses(typed):
+    with pytest.raises(WorkshopError, match="as phones open it"):
+        clean_public_url(typed)
+
+
+@pytest.mark.parametrize(
+    ("url", "loopback"),
+    [
+        ("http://localhost:8501", True),
+        ("http://127.0.0.1:8501/join?code=X", True),
+        ("http://[::1]:8501", True),
+        ("http://0.0.0.0:8501", True),
+        ("http://app.localhost", True),
+        ("http://10.0.0.5:8501", False),
+        ("https://arrowhead.example.com", False),
+    ],
+)
+def test_is_loopback(url, loopback):
+    assert is_loopback(url) is loopback

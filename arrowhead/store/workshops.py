@@ -6,6 +6,7 @@ and check the role here, where the data is read, not only on the page.
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +28,11 @@ from arrowhead.workshops import (
     check_facilitator,
     clean_deck,
     clean_nickname,
+    clean_public_url,
+    countdown_end,
+    moved_on,
     new_join_code,
+    vote_refused,
 )
 
 migrations = Migrations("arrowhead-workshops")
@@ -113,6 +118,28 @@ def create_workshop_tables(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def add_option_order_stage_version_and_countdown(db: Database) -> None:
+    """A seed for each Workshop's option order, a stage version, a voting countdown,
+    and the server's public address for join links."""
+    for statement in (
+        # NULL for Workshops started before options were shuffled: file order.
+        "ALTER TABLE workshops ADD COLUMN option_seed INTEGER",
+        # Raised by every facilitator action: a control drawn for an older
+        # version is refused instead of acting on whatever is live now.
+        "ALTER TABLE workshops ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+        # When open voting closes by itself; NULL when it is closed by hand.
+        "ALTER TABLE workshops ADD COLUMN voting_closes_at TEXT",
+        """CREATE TABLE server_settings (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_by INTEGER REFERENCES users(id),
+            updated_at TEXT NOT NULL
+        )""",
+    ):
+        db.execute(statement)
+
+
 @dataclass(frozen=True)
 class Deck:
     """A named, ordered set of scenarios a facilitator reuses."""
@@ -135,6 +162,10 @@ class Workshop:
     ended_at: str | None
     entries: tuple[DeckEntry, ...]
     stage: Stage
+    """As it is at the time it was read: a countdown that has run out has closed voting."""
+    option_seed: int | None
+    """Drawn when the Workshop starts: every screen shows options in Scenario.shuffled(seed)
+    order, so phones and projector agree on letters. None (older Workshops): file order."""
 
 
 @dataclass(frozen=True)
@@ -173,6 +204,8 @@ class WorkshopAnswer:
     option_id: str
     points: int
     max_points: int
+    option_seed: int | None
+    """The Workshop's option order, so the record shows the letters the room saw."""
 
 
 # Decks ---------------------------------------------------------------------
@@ -257,10 +290,17 @@ def delete_deck(db: Database, viewer: User, deck_id: int) -> None:
 
 # Workshops: the facilitator's side -------------------------------------------
 
-_WORKSHOP_COLUMNS = "id, join_code, title, facilitator_id, started_at, ended_at, position, voting_open, results_shown"
+_WORKSHOP_COLUMNS = (
+    "id, join_code, title, facilitator_id, started_at, ended_at, position, voting_open, "
+    "results_shown, option_seed, version, voting_closes_at"
+)
 
 
-def _workshop(db: Database, row: tuple) -> Workshop:
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _workshop(db: Database, row: tuple, now: datetime) -> Workshop:
     scenarios = db.execute(
         "SELECT position, quiz_id, scenario_id, round, revealed FROM workshop_scenarios WHERE workshop_id = ? ORDER BY position",
         [row[0]],
@@ -274,6 +314,8 @@ def _workshop(db: Database, row: tuple) -> Workshop:
         results_shown=bool(row[8]),
         revealed=bool(here[4]) if here else False,
         ended=row[5] is not None,
+        version=row[10],
+        closes_at=_moment(row[11]),
     )
     return Workshop(
         id=row[0],
@@ -283,15 +325,17 @@ def _workshop(db: Database, row: tuple) -> Workshop:
         started_at=row[4],
         ended_at=row[5],
         entries=tuple(DeckEntry(s[1], s[2]) for s in scenarios),
-        stage=stage,
+        # A countdown closes voting on the first read after it runs out: no timer thread.
+        stage=stage.at(now),
+        option_seed=row[9],
     )
 
 
-def _get(db: Database, workshop_id: int) -> Workshop | None:
+def _get(db: Database, workshop_id: int, now: datetime) -> Workshop | None:
     row = db.execute(
         f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE id = ?", [workshop_id]
     ).fetchone()
-    return _workshop(db, row) if row else None
+    return _workshop(db, row, now) if row else None
 
 
 def _check_runs(viewer: User, workshop: Workshop | None) -> Workshop:
@@ -308,9 +352,16 @@ def start_workshop(
     deck_id: int,
     now: datetime,
     randbelow: Callable[[int], int] | None = None,
+    option_seed: int | None = None,
 ) -> Workshop:
-    """Start a live Workshop from a deck, with a fresh join code."""
+    """Start a live Workshop from a deck, with a fresh join code and its own option order.
+
+    The options are shuffled once, here (a seed drawn unless one is given), so
+    every phone, the projector and the summary show the same letters.
+    """
     check_facilitator(viewer)
+    if option_seed is None:
+        option_seed = secrets.randbelow(2**31)
     with immediate(db):
         row = db.execute("SELECT name FROM workshop_decks WHERE id = ?", [deck_id]).fetchone()
         if row is None:
@@ -327,8 +378,9 @@ def start_workshop(
             code = new_join_code(randbelow) if randbelow else new_join_code()
             try:
                 workshop_id = db.execute(
-                    "INSERT INTO workshops (join_code, deck_id, title, facilitator_id, started_at) VALUES (?, ?, ?, ?, ?)",
-                    [code, deck_id, row[0], viewer.id, iso(now)],
+                    """INSERT INTO workshops (join_code, deck_id, title, facilitator_id, started_at, option_seed)
+                       VALUES (?, ?, ?, ?, ?, ?)""",
+                    [code, deck_id, row[0], viewer.id, iso(now), option_seed],
                 ).lastrowid
                 break
             except sqlite3.IntegrityError:
@@ -341,15 +393,15 @@ def start_workshop(
                 [workshop_id, position, quiz_id, scenario_id],
             )
     assert workshop_id is not None
-    return workshop_for(db, viewer, workshop_id)
+    return workshop_for(db, viewer, workshop_id, now)
 
 
-def workshop_for(db: Database, viewer: User, workshop_id: int) -> Workshop:
-    """A Workshop the viewer ran (any, for an admin); NotAllowed otherwise."""
-    return _check_runs(viewer, _get(db, workshop_id))
+def workshop_for(db: Database, viewer: User, workshop_id: int, now: datetime) -> Workshop:
+    """A Workshop the viewer ran (any, for an admin), its stage as at `now`; NotAllowed otherwise."""
+    return _check_runs(viewer, _get(db, workshop_id, now))
 
 
-def workshops_of(db: Database, viewer: User) -> list[Workshop]:
+def workshops_of(db: Database, viewer: User, now: datetime) -> list[Workshop]:
     """The Workshops the viewer ran (every one, for an admin), newest first."""
     check_facilitator(viewer)
     sql = f"SELECT {_WORKSHOP_COLUMNS} FROM workshops"
@@ -357,13 +409,34 @@ def workshops_of(db: Database, viewer: User) -> list[Workshop]:
     if not viewer.has_role("admin"):
         sql += " WHERE facilitator_id = ?"
         params.append(viewer.id)
-    return [_workshop(db, row) for row in db.execute(sql + " ORDER BY id DESC", params).fetchall()]
+    return [
+        _workshop(db, row, now) for row in db.execute(sql + " ORDER BY id DESC", params).fetchall()
+    ]
 
 
-def act(db: Database, viewer: User, workshop_id: int, action: str, now: datetime) -> Workshop:
-    """Apply a facilitator's action (open, close, show, hide, revote, reveal, next, previous, end)."""
+def act(
+    db: Database,
+    viewer: User,
+    workshop_id: int,
+    action: str,
+    now: datetime,
+    *,
+    drawn_for: int | None = None,
+    countdown: int | None = None,
+) -> Workshop:
+    """Apply a facilitator's action (open, close, show, hide, revote, reveal, next, previous, end).
+
+    `drawn_for` is the stage version the control was drawn for: if the Workshop
+    has moved on since (another window acted), nothing is done and WorkshopError
+    says where it is now. None acts on the stage as it is (scripts, tests).
+    `countdown` is how many seconds voting stays open after open or revote
+    (None or 0: until it is closed by hand).
+    """
+    closes_at = countdown_end(now, countdown)
     with immediate(db):
-        workshop = _check_runs(viewer, _get(db, workshop_id))
+        workshop = _check_runs(viewer, _get(db, workshop_id, now))
+        if drawn_for is not None and drawn_for != workshop.stage.version:
+            raise WorkshopError(moved_on(workshop.stage))
         remembered = {
             position: (round_, bool(revealed))
             for position, round_, revealed in db.execute(
@@ -371,14 +444,17 @@ def act(db: Database, viewer: User, workshop_id: int, action: str, now: datetime
                 [workshop_id],
             )
         }
-        stage = advance(workshop.stage, action, len(workshop.entries), remembered)
+        stage = advance(workshop.stage, action, len(workshop.entries), remembered, closes_at)
         db.execute(
-            "UPDATE workshops SET position = ?, voting_open = ?, results_shown = ?, ended_at = ? WHERE id = ?",
+            """UPDATE workshops SET position = ?, voting_open = ?, results_shown = ?, ended_at = ?,
+                   voting_closes_at = ?, version = version + 1
+               WHERE id = ?""",
             [
                 stage.position,
                 int(stage.voting_open),
                 int(stage.results_shown),
                 iso(now) if stage.ended else None,
+                iso(stage.closes_at) if stage.closes_at else None,
                 workshop_id,
             ],
         )
@@ -388,7 +464,7 @@ def act(db: Database, viewer: User, workshop_id: int, action: str, now: datetime
         )
         if stage.ended:
             _close_learner_attempts(db, workshop_id, now)
-    return workshop_for(db, viewer, workshop_id)
+    return workshop_for(db, viewer, workshop_id, now)
 
 
 def _close_learner_attempts(db: Database, workshop_id: int, now: datetime) -> None:
@@ -437,7 +513,8 @@ def _get_row_only(db: Database, workshop_id: int) -> Workshop | None:
         started_at=row[4],
         ended_at=row[5],
         entries=(),
-        stage=Stage(row[6], 1, bool(row[7]), bool(row[8]), False, row[5] is not None),
+        stage=Stage(row[6], 1, bool(row[7]), bool(row[8]), False, row[5] is not None, row[10]),
+        option_seed=row[9],
     )
 
 
@@ -468,8 +545,8 @@ def votes_by_round(db: Database, viewer: User, workshop_id: int) -> dict[int, di
 # Workshops: the participant's side -------------------------------------------
 
 
-def workshop_by_code(db: Database, code: str | None) -> Workshop:
-    """The live Workshop with that join code; WorkshopError with a plain message otherwise."""
+def find_workshop(db: Database, code: str | None, now: datetime) -> Workshop:
+    """The Workshop with that join code, live or ended; WorkshopError if no Workshop has it."""
     row = None
     if code:
         row = db.execute(
@@ -477,15 +554,20 @@ def workshop_by_code(db: Database, code: str | None) -> Workshop:
         ).fetchone()
     if row is None:
         raise WorkshopError(NO_SUCH_CODE)
-    workshop = _workshop(db, row)
+    return _workshop(db, row, now)
+
+
+def workshop_by_code(db: Database, code: str | None, now: datetime) -> Workshop:
+    """The live Workshop with that join code; WorkshopError with a plain message otherwise."""
+    workshop = find_workshop(db, code, now)
     if workshop.stage.ended:
         raise WorkshopError(ENDED)
     return workshop
 
 
-def live_view(db: Database, workshop_id: int) -> Workshop | None:
-    """A Workshop's scenarios and stage, as its projector and phones show it (no votes)."""
-    return _get(db, workshop_id)
+def live_view(db: Database, workshop_id: int, now: datetime) -> Workshop | None:
+    """A Workshop's scenarios and stage as at `now`, as its projector and phones show it (no votes)."""
+    return _get(db, workshop_id, now)
 
 
 def participant_by_token(db: Database, workshop_id: int, token: str) -> Participant | None:
@@ -567,18 +649,13 @@ def cast_vote(
     A signed-in learner's vote also goes on their record as a workshop answer.
     """
     with immediate(db):
-        row = db.execute(
-            """SELECT w.ended_at, w.position, w.voting_open, s.round, s.quiz_id, s.scenario_id
-               FROM workshops w JOIN workshop_scenarios s
-                 ON s.workshop_id = w.id AND s.position = w.position
-               WHERE w.id = ?""",
-            [participant.workshop_id],
-        ).fetchone()
-        if row is None or row[0] is not None:
-            raise WorkshopError(ENDED if row else "This workshop is not on a scenario.")
-        _, current, voting_open, current_round, quiz_id, scenario_id = row
-        if current != position or current_round != round_ or not voting_open:
-            raise WorkshopError("Voting on this scenario is closed; your vote was not counted.")
+        workshop = _get(db, participant.workshop_id, now)
+        if workshop is None:
+            raise WorkshopError(NO_SUCH_CODE)
+        refused = vote_refused(position, round_, workshop.stage)
+        if refused:
+            raise WorkshopError(refused)
+        entry = workshop.entries[position]
         db.execute(
             """INSERT INTO workshop_votes (workshop_id, participant_id, position, round, option_id, voted_at)
                VALUES (?, ?, ?, ?, ?, ?)
@@ -587,7 +664,9 @@ def cast_vote(
             [participant.workshop_id, participant.id, position, round_, grade.option_id, iso(now)],
         )
         if participant.user_id is not None:
-            _record_for_learner(db, participant, quiz_id, scenario_id, grade, now)
+            _record_for_learner(
+                db, participant, entry.quiz_id, entry.scenario_id, grade, now, workshop.option_seed
+            )
 
 
 def _record_for_learner(
@@ -597,9 +676,13 @@ def _record_for_learner(
     scenario_id: str,
     grade: Grade,
     now: datetime,
+    option_seed: int | None,
 ) -> None:
     # The record holds the learner's latest vote on the scenario: a revote or a
     # changed mind replaces it, as the first-vote history stays in workshop_votes.
+    # `option_seed` is the Workshop's option order. It belongs on the attempt, in
+    # the seed column attempts get for the self-paced shuffle, so the attempt's
+    # review shows the letters the room saw.
     user_id = participant.user_id
     assert user_id is not None  # only called for a signed-in learner
     link = db.execute(
@@ -630,12 +713,27 @@ def votes_of(db: Database, participant_id: int, position: int) -> dict[int, str]
     )
 
 
+def final_votes_of(db: Database, participant_id: int) -> dict[int, str]:
+    """The participant's final vote on each scenario they voted on: {position: option id}."""
+    return dict(
+        db.execute(
+            """SELECT position, option_id FROM workshop_votes v
+               WHERE participant_id = ?
+                 AND round = (SELECT max(round) FROM workshop_votes
+                              WHERE participant_id = v.participant_id AND position = v.position)
+               ORDER BY position""",
+            [participant_id],
+        ).fetchall()
+    )
+
+
 def workshop_answers_of(db: Database, user_id: int) -> list[WorkshopAnswer]:
     """The learner's own workshop answers, newest Workshop first."""
     return [
         WorkshopAnswer(*row)
         for row in db.execute(
-            """SELECT w.title, w.started_at, a.quiz_id, a.scenario_id, a.option_id, a.points, a.max_points
+            """SELECT w.title, w.started_at, a.quiz_id, a.scenario_id, a.option_id, a.points,
+                      a.max_points, w.option_seed
                FROM workshop_attempts l
                JOIN workshops w ON w.id = l.workshop_id
                JOIN answers a ON a.attempt_id = l.attempt_id
@@ -644,3 +742,32 @@ def workshop_answers_of(db: Database, user_id: int) -> list[WorkshopAnswer]:
             [user_id],
         )
     ]
+
+
+# The server's public address ---------------------------------------------------
+
+PUBLIC_URL = "public_url"
+
+
+def public_url(db: Database) -> str | None:
+    """The public address an admin set for join links and QR codes, or None."""
+    row = db.execute("SELECT value FROM server_settings WHERE name = ?", [PUBLIC_URL]).fetchone()
+    return row[0] if row else None
+
+
+def set_public_url(db: Database, viewer: User, text: str, now: datetime) -> str | None:
+    """Set (or, with blank text, clear) the public address; admins only. Returns it as stored."""
+    if not viewer.has_role("admin"):
+        raise NotAllowed("Only an admin can change the server's address.")
+    url = clean_public_url(text)
+    with immediate(db):
+        if url is None:
+            db.execute("DELETE FROM server_settings WHERE name = ?", [PUBLIC_URL])
+        else:
+            db.execute(
+                """INSERT INTO server_settings (name, value, updated_by, updated_at) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (name) DO UPDATE SET value = excluded.value,
+                       updated_by = excluded.updated_by, updated_at = excluded.updated_at""",
+                [PUBLIC_URL, url, viewer.id, iso(now)],
+            )
+    return url

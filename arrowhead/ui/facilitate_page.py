@@ -6,9 +6,18 @@ import streamlit as st
 from arrowhead.store import workshops as store
 from arrowhead.ui import components
 from arrowhead.ui import workshop_parts as parts
-from arrowhead.workshops import JOIN_SCREEN, WorkshopError, check_facilitator
+from arrowhead.workshops import (
+    COUNTDOWNS,
+    JOIN_SCREEN,
+    WorkshopError,
+    check_facilitator,
+    is_loopback,
+)
 
 MESSAGE_KEY = "facilitate_message"
+# Set while the facilitator is asked to confirm End workshop.
+ENDING_KEY = "facilitate_ending"
+COUNTDOWN_KEY = "control_countdown"
 
 user = parts.require_facilitator()
 db = components.database()
@@ -17,7 +26,7 @@ workshop = parts.workshop_param(user)
 
 if workshop is None:
     st.title("Run a workshop", anchor=False)
-    live = [w for w in store.workshops_of(db, user) if not w.stage.ended]
+    live = [w for w in store.workshops_of(db, user, components.now()) if not w.stage.ended]
     if not live:
         st.info("No workshop is running. Start one from a deck.")
     for item in live:
@@ -50,6 +59,8 @@ if workshop.stage.ended:
     st.stop()
 
 link = parts.join_url(workshop.join_code, parts.FACILITATE_PATH)
+if is_loopback(link):
+    st.warning(parts.LOOPBACK_WARNING, icon=":material/wifi_off:")
 st.markdown(f"Join code **{workshop.join_code}** · participants open")
 st.code(link, language=None, wrap_lines=True)
 st.page_link(
@@ -60,29 +71,52 @@ st.page_link(
 )
 
 
-def act(action: str) -> None:
-    """Apply a control; a refusal is kept to be shown as a plain message."""
+def act(action: str, drawn_for: int) -> None:
+    """Apply a control drawn for stage version `drawn_for`; a refusal is kept to be shown."""
+    st.session_state.pop(ENDING_KEY, None)
+    countdown = st.session_state.get(COUNTDOWN_KEY) if action in ("open", "revote") else None
     try:
         # As whoever is signed in now, not on the run that drew the button: the
         # login may have ended, or the role been taken away, since.
-        store.act(db, check_facilitator(components.viewer()), WORKSHOP_ID, action, components.now())
+        store.act(
+            db,
+            check_facilitator(components.viewer()),
+            WORKSHOP_ID,
+            action,
+            components.now(),
+            drawn_for=drawn_for,
+            countdown=countdown,
+        )
     except WorkshopError as err:
         st.session_state[MESSAGE_KEY] = str(err)
+
+
+def ask_to_end() -> None:
+    """Ending is for everyone and cannot be undone: ask first."""
+    st.session_state[ENDING_KEY] = True
+
+
+def keep_running() -> None:
+    """The facilitator changed their mind about ending."""
+    st.session_state.pop(ENDING_KEY, None)
 
 
 @st.fragment(run_every=2)
 def controls(workshop_id: int) -> None:
     """The controls and the live count, redrawn from the database every two seconds."""
     user = parts.facilitator_still()
-    live = store.workshop_for(db, user, workshop_id)
+    now = components.now()
+    live = store.workshop_for(db, user, workshop_id, now)
     stage = live.stage
     if stage.ended:
         st.rerun()
+    # Every control carries the version of the stage it was drawn for.
+    drawn = stage.version
     message = st.session_state.pop(MESSAGE_KEY, None)
     if message:
         st.warning(message)
     on_scenario = stage.position != JOIN_SCREEN
-    scenario = parts.scenario_at(course, live.entries[stage.position]) if on_scenario else None
+    scenario = parts.shown_scenario(course, live, stage.position) if on_scenario else None
     count = store.round_count(db, user, live.id, stage.position, stage.round)
     if not on_scenario:
         st.subheader("Join screen", anchor=False)
@@ -97,14 +131,17 @@ def controls(workshop_id: int) -> None:
     joined, voted, status = st.columns(3)
     joined.metric("Joined", count.joined)
     voted.metric("Voted", count.voted if on_scenario else "–")
-    status.metric("Voting", "open" if stage.voting_open else "closed")
+    left = stage.seconds_left(now)
+    status.metric("Voting", "closed" if not stage.voting_open else f"{left} s" if left else "open")
+    if on_scenario:
+        parts.voted_bar(count.voted, count.joined)
 
     row = st.columns(4)
     row[0].button(
         "← Previous",
         key="control_previous",
         on_click=act,
-        args=("previous",),
+        args=("previous", drawn),
         disabled=not on_scenario,
         width="stretch",
     )
@@ -112,34 +149,42 @@ def controls(workshop_id: int) -> None:
         "Next →",
         key="control_next",
         on_click=act,
-        args=("next",),
+        args=("next", drawn),
         disabled=stage.position + 1 >= len(live.entries),
         width="stretch",
     )
     if stage.voting_open:
         row[2].button(
-            "Close voting", key="control_close", on_click=act, args=("close",), width="stretch"
+            "Close voting",
+            key="control_close",
+            on_click=act,
+            args=("close", drawn),
+            width="stretch",
         )
     else:
         row[2].button(
             "Open voting",
             key="control_open",
             on_click=act,
-            args=("open",),
+            args=("open", drawn),
             type="primary",
             disabled=not on_scenario or stage.revealed or scenario is None,
             width="stretch",
         )
     if stage.results_shown:
         row[3].button(
-            "Hide results", key="control_hide", on_click=act, args=("hide",), width="stretch"
+            "Hide results",
+            key="control_hide",
+            on_click=act,
+            args=("hide", drawn),
+            width="stretch",
         )
     else:
         row[3].button(
             "Show results",
             key="control_show",
             on_click=act,
-            args=("show",),
+            args=("show", drawn),
             disabled=not on_scenario,
             width="stretch",
         )
@@ -148,7 +193,7 @@ def controls(workshop_id: int) -> None:
         "Revote",
         key="control_revote",
         on_click=act,
-        args=("revote",),
+        args=("revote", drawn),
         disabled=not on_scenario or stage.revealed or stage.round > 1,
         width="stretch",
     )
@@ -156,11 +201,34 @@ def controls(workshop_id: int) -> None:
         "Reveal",
         key="control_reveal",
         on_click=act,
-        args=("reveal",),
+        args=("reveal", drawn),
         disabled=not on_scenario or stage.revealed,
         width="stretch",
     )
-    row[3].button("End workshop", key="control_end", on_click=act, args=("end",), width="stretch")
+    row[3].button("End workshop", key="control_end", on_click=ask_to_end, width="stretch")
+    st.radio(
+        "Countdown when voting opens",
+        options=COUNTDOWNS,
+        format_func=lambda seconds: f"{seconds} s" if seconds else "none: close by hand",
+        horizontal=True,
+        key=COUNTDOWN_KEY,
+    )
+    if ENDING_KEY in st.session_state:
+        with st.container(border=True):
+            st.warning(
+                "End the workshop for everyone? Voting stops, phones show that it has ended, "
+                "and it cannot be opened again."
+            )
+            yes, no = st.columns(2)
+            yes.button(
+                "Yes, end the workshop",
+                key="control_end_confirm",
+                on_click=act,
+                args=("end", drawn),
+                type="primary",
+                width="stretch",
+            )
+            no.button("Keep it running", key="control_end_cancel", on_click=keep_running)
 
     if scenario is not None:
         rounds = {"First vote": count.votes}

@@ -6,9 +6,18 @@ from arrowhead.scoring import grade_answer
 from arrowhead.store import workshops as store
 from arrowhead.ui import components
 from arrowhead.ui import workshop_parts as parts
-from arrowhead.workshops import JOIN_SCREEN, MAX_NICKNAME, WorkshopError, clean_join_code
+from arrowhead.workshops import (
+    JOIN_SCREEN,
+    MAX_NICKNAME,
+    WorkshopError,
+    clean_join_code,
+    round_name,
+)
 
+# A refused vote's sentence: kept on screen until the phone's next vote.
 MESSAGE_KEY = "join_message"
+JOIN_AS_KEY = "join_as"
+ON_RECORD, ANONYMOUS = "record", "anonymous"
 
 db = components.database()
 course = components.course()
@@ -21,46 +30,76 @@ participant = None
 problem = None
 if typed is not None:
     try:
-        workshop = store.workshop_by_code(db, clean_join_code(typed))
+        workshop = store.find_workshop(db, clean_join_code(typed), components.now())
     except WorkshopError as err:
         problem = str(err)
 if workshop is not None:
+    token = parts.participant_token()
     if viewer is not None:
         participant = store.participant_for_user(db, workshop.id, viewer.id)
-    else:
-        token = parts.participant_token()
-        participant = store.participant_by_token(db, workshop.id, token) if token else None
+    # A signed-in learner may have joined anonymously, under a nickname, from this browser.
+    if participant is None and token:
+        participant = store.participant_by_token(db, workshop.id, token)
 
 
 def vote(participant: store.Participant, position: int, round_: int, option_id: str) -> None:
-    """Cast a vote; a refusal (voting closed, the room moved on) is shown as a plain message."""
-    live = store.live_view(db, participant.workshop_id)
-    scenario = parts.scenario_at(course, live.entries[position]) if live else None
+    """Cast a vote for the scenario and round the buttons were drawn for; a refusal is kept."""
+    st.session_state.pop(MESSAGE_KEY, None)
+    now = components.now()
+    live = store.live_view(db, participant.workshop_id, now)
+    scenario = parts.shown_scenario(course, live, position) if live else None
     try:
         if scenario is None or scenario.option(option_id) is None:
             raise WorkshopError("That option is no longer on this scenario.")
-        store.cast_vote(
-            db, participant, position, round_, grade_answer(scenario, option_id), components.now()
-        )
+        store.cast_vote(db, participant, position, round_, grade_answer(scenario, option_id), now)
     except WorkshopError as err:
         st.session_state[MESSAGE_KEY] = str(err)
+
+
+def ended(workshop: store.Workshop, participant: store.Participant | None) -> None:
+    """An ended Workshop's page: that it has ended, and a participant's own answers."""
+    st.title("This workshop has ended", anchor=False)
+    # The deck's name, typed by a facilitator: plain text.
+    st.text(workshop.title)
+    st.markdown("Thank you for taking part.")
+    if participant is None:
+        return
+    finals = store.final_votes_of(db, participant.id)
+    if not finals:
+        st.caption("You did not vote on any scenario.")
+        return
+    st.subheader("Your answers", anchor=False)
+    st.caption("Your final vote on each scenario, and why it works or does not.")
+    for position, option_id in finals.items():
+        scenario = parts.shown_scenario(course, workshop, position)
+        with st.container(border=True):
+            if scenario is None:
+                st.caption(f"Scenario {position + 1} is no longer in the course.")
+                continue
+            st.markdown(f"**Scenario {position + 1}: {scenario.title}**")
+            option = scenario.option(option_id)
+            parts.best_move_feedback(scenario, option_id, option.points if option else 0)
 
 
 @st.fragment(run_every=2)
 def room(participant: store.Participant) -> None:
     """What the phone shows: follows the facilitator within two seconds."""
-    live = store.live_view(db, participant.workshop_id)
+    now = components.now()
+    live = store.live_view(db, participant.workshop_id, now)
     if live is None or live.stage.ended:
-        st.info(store.ENDED)
-        return
+        # The whole page reruns and shows the ended page with the participant's answers.
+        st.rerun()
     stage = live.stage
     st.caption(f"Workshop {live.join_code} · you are")
     # Entered by the participant: plain text, never Markdown or HTML.
     st.text(participant.nickname)
+    message = st.session_state.get(MESSAGE_KEY)
+    if message:
+        st.warning(message)
     if stage.position == JOIN_SCREEN:
         st.success("You're in. The first scenario appears here when the facilitator starts.")
         return
-    scenario = parts.scenario_at(course, live.entries[stage.position])
+    scenario = parts.shown_scenario(course, live, stage.position)
     round_note = " · revote" if stage.round > 1 else ""
     st.caption(f"Scenario {stage.position + 1} of {len(live.entries)}{round_note}")
     if scenario is None:
@@ -70,20 +109,20 @@ def room(participant: store.Participant) -> None:
     st.markdown(scenario.situation)
     st.markdown(f"**{scenario.question}**")
     mine = store.votes_of(db, participant.id, stage.position)
-    message = st.session_state.pop(MESSAGE_KEY, None)
-    if message:
-        st.warning(message)
     if stage.revealed:
         final = mine.get(2, mine.get(1))
         option = scenario.option(final) if final else None
         if option is None:
-            st.info("You did not vote on this one. Here is the best option.")
-            components.option_feedback(scenario, scenario.best.id, scenario.best.points)
+            st.info("You did not vote on this one. Here is the best move.")
+            parts.best_move_feedback(scenario, scenario.best.id, scenario.best.points)
         else:
             st.caption("Your vote, and why it works or does not:")
-            components.option_feedback(scenario, option.id, option.points)
+            parts.best_move_feedback(scenario, option.id, option.points)
         return
     current = mine.get(stage.round)
+    left = stage.seconds_left(now)
+    if left is not None:
+        st.markdown(f"**{left} s left to vote** ({round_name(stage.round)})")
     for option in scenario.options:
         st.button(
             parts.option_label(scenario, option.id),
@@ -92,6 +131,7 @@ def room(participant: store.Participant) -> None:
             disabled=not stage.voting_open,
             width="stretch",
             on_click=vote,
+            # The vote names the scenario and round it is cast for.
             args=(participant, stage.position, stage.round, option.id),
         )
     if stage.voting_open and current:
@@ -106,6 +146,9 @@ def room(participant: store.Participant) -> None:
         st.info("Voting is closed for now.")
 
 
+if workshop is not None and workshop.stage.ended:
+    ended(workshop, participant)
+    st.stop()
 if participant is not None:
     room(participant)
     st.stop()
@@ -113,13 +156,30 @@ if participant is not None:
 st.title("Join a workshop", anchor=False)
 if problem:
     st.error(problem)
+join_as = ANONYMOUS
+if viewer is not None:
+    st.caption("You are signed in as")
+    # The learner's own display name: plain text.
+    st.text(viewer.display_name)
+    st.info(
+        "If you join as yourself, your final vote on each scenario goes on your record as a "
+        "workshop answer, and your manager sees it. Join anonymously, under a nickname, and "
+        "nothing goes on your record."
+    )
+    join_as = st.radio(
+        "Join",
+        options=[ON_RECORD, ANONYMOUS],
+        format_func=lambda choice: (
+            "as myself: my final votes go on my record"
+            if choice == ON_RECORD
+            else "anonymously, under a nickname"
+        ),
+        key=JOIN_AS_KEY,
+    )
 with st.form("join_form"):
     code_typed = st.text_input("Join code", value=typed or "", max_chars=12, key="join_code")
-    if viewer is not None:
-        st.caption("You join as")
-        st.text(viewer.display_name)
-        nickname = None
-    else:
+    nickname = None
+    if join_as == ANONYMOUS:
         nickname = st.text_input(
             f"Your nickname (up to {MAX_NICKNAME} characters)",
             max_chars=MAX_NICKNAME,
@@ -128,8 +188,12 @@ with st.form("join_form"):
     joined = st.form_submit_button("Join", type="primary", key="join_submit")
 if joined:
     try:
-        found = store.workshop_by_code(db, clean_join_code(code_typed))
-        if viewer is not None:
+        found = store.find_workshop(db, clean_join_code(code_typed), components.now())
+        if found.stage.ended:
+            # The ended page, at the Workshop's own link, rather than an error over the form.
+            st.query_params["code"] = found.join_code
+            st.rerun()
+        if viewer is not None and join_as == ON_RECORD:
             store.join(db, found.id, components.now(), user=viewer)
         else:
             token = parts.participant_token(create=True)

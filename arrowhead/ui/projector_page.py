@@ -7,14 +7,28 @@ from arrowhead.ui import components
 from arrowhead.ui import workshop_parts as parts
 from arrowhead.workshops import JOIN_SCREEN
 
-# Our own constant style sheet, with no user or author text in it: type large
-# enough to read from the back of a room.
+# Our own constant style sheet, with no user or author text in it. Sizes are in
+# vh, so a 1920×1080 and a 1280×720 projector show the same layout, scaled, and
+# the whole scenario with its chart fits without scrolling; type is large
+# enough to read from the back of a room. The header bar is hidden: the room
+# needs the screen, and the facilitator drives from the controls.
 PROJECTOR_STYLE = """<style>
-.stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.7rem; line-height: 1.35; }
-.stMainBlockContainer h1 { font-size: 3.2rem; }
-.stMainBlockContainer h2, .stMainBlockContainer h3 { font-size: 2.4rem; }
-.stMainBlockContainer [data-testid="stCaptionContainer"] p { font-size: 1.3rem; }
-.stMainBlockContainer [data-testid="stMetricValue"] { font-size: 3rem; }
+header[data-testid="stHeader"] { display: none; }
+.stMainBlockContainer { padding: 2.5vh 3vw 1vh; max-width: none; }
+.stMainBlockContainer [data-testid="stVerticalBlock"] { gap: 1.2vh; }
+.stMainBlockContainer p, .stMainBlockContainer li { font-size: 2.6vh; line-height: 1.3; }
+.stMainBlockContainer h1 { font-size: 4.8vh; padding: 0 0 0.5vh; line-height: 1.15; }
+.stMainBlockContainer h2, .stMainBlockContainer h3 { font-size: 3.6vh; padding: 0; }
+.stMainBlockContainer [data-testid="stCaptionContainer"] p,
+.stMainBlockContainer [data-testid="stCaptionContainer"] code { font-size: 2.4vh; }
+.stMainBlockContainer [data-testid="stMetricLabel"] p { font-size: 2.6vh; }
+.stMainBlockContainer [data-testid="stMetricValue"],
+.stMainBlockContainer [data-testid="stMetricValue"] * { font-size: 8vh; line-height: 1.1; }
+.stMainBlockContainer [data-testid="stProgress"] p { font-size: 3vh; }
+.stMainBlockContainer [data-testid="stCode"] pre,
+.stMainBlockContainer [data-testid="stCode"] code { font-size: 4vh; }
+.stMainBlockContainer .st-key-projector_code h1 { font-size: 13vh; letter-spacing: 0.08em; }
+.stMainBlockContainer [data-testid="stImage"] img { max-height: 80vh; width: auto; }
 </style>"""
 
 # The room needs the whole screen: wide, and the sidebar folded away.
@@ -29,67 +43,80 @@ st.html(PROJECTOR_STYLE)
 link = parts.join_url(workshop.join_code, parts.PROJECTOR_PATH)
 
 
+def join_screen(workshop: store.Workshop, joined: int) -> None:
+    """How to join: the QR code, the link and the code, large, and how many are in."""
+    left, right = st.columns([3, 2], vertical_alignment="center", gap="large")
+    with left:
+        st.title("Join the workshop", anchor=False)
+        st.markdown("Scan the code with your phone, or open")
+        st.code(link, language=None, wrap_lines=True)
+        st.markdown("and enter the code")
+        with st.container(key="projector_code"):
+            st.title(workshop.join_code, anchor=False)
+        st.metric("Joined", joined)
+    with right:
+        st.image(parts.qr_png(link), caption="Scan to join", width="stretch")
+
+
 @st.fragment(run_every=1)
 def screen(workshop_id: int) -> None:
     """Everything on the projector: redrawn every second from the database."""
     user = parts.facilitator_still()
-    live = store.workshop_for(db, user, workshop_id)
+    now = components.now()
+    live = store.workshop_for(db, user, workshop_id, now)
     stage = live.stage
     if stage.ended:
         st.title("Thank you for taking part", anchor=False)
         st.caption("This workshop has ended.")
         return
     if stage.position == JOIN_SCREEN:
-        count = store.round_count(db, user, live.id, JOIN_SCREEN, 1)
-        left, right = st.columns([3, 2], vertical_alignment="center")
-        with left:
-            st.title("Join the workshop", anchor=False)
-            st.markdown("Scan the code with your phone, or open")
-            st.code(link, language=None, wrap_lines=True)
-            st.markdown("and enter the code")
-            st.title(live.join_code, anchor=False)
-            st.metric("Joined", count.joined)
-        with right:
-            st.image(parts.qr_png(link), caption="Scan to join", width="stretch")
+        join_screen(live, store.round_count(db, user, live.id, JOIN_SCREEN, 1).joined)
         return
     position = stage.position
-    scenario = parts.scenario_at(course, live.entries[position])
+    scenario = parts.shown_scenario(course, live, position)
     count = store.round_count(db, user, live.id, position, stage.round)
     round_note = " · revote" if stage.round > 1 else ""
+    # The link is in a code span: Markdown never reads it.
     st.caption(
-        f"Scenario {position + 1} of {len(live.entries)}{round_note} · join at {link} · code {live.join_code}"
+        f"Scenario {position + 1} of {len(live.entries)}{round_note} · join at `{link}` · "
+        f"code **{live.join_code}**"
     )
     if scenario is None:
         st.title("This scenario is no longer in the course", anchor=False)
         st.markdown("Go on to the next one.")
         return
-    st.title(scenario.title, anchor=False)
-    st.markdown(scenario.situation)
-    st.markdown(f"**{scenario.question}**")
-    for option in scenario.options:
-        line = f"**{scenario.letter(option.id)}.** {option.text}"
-        if stage.revealed and option.id == scenario.best.id:
-            st.success(line + " — the partnership move")
-        else:
-            st.markdown(line)
-    joined, voted, status = st.columns(3)
-    joined.metric("Joined", count.joined)
-    voted.metric("Voted", count.voted)
-    status.metric("Voting", "open" if stage.voting_open else "closed")
-    if stage.results_shown:
-        rounds = {"First vote": count.votes}
-        if stage.round > 1:
-            first = store.round_count(db, user, live.id, position, 1)
-            rounds = {"First vote": first.votes, "Revote": count.votes}
-        st.altair_chart(
-            parts.votes_chart(scenario, rounds, stage.revealed, large=True), width="stretch"
-        )
-        st.caption("Votes — " + parts.tally_line(scenario, count.votes))
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.title(scenario.title, anchor=False)
+        st.markdown(scenario.situation)
+        st.markdown(f"**{scenario.question}**")
+        for option in scenario.options:
+            line = f"**{scenario.letter(option.id)}.** {option.text}"
+            if stage.revealed and option.id == scenario.best.id:
+                st.success(line + " — the best move")
+            else:
+                st.markdown(line)
+    with right:
+        st.subheader(parts.voting_line(stage.voting_open, stage.seconds_left(now)), anchor=False)
+        parts.voted_bar(count.voted, count.joined)
+        joined, voted = st.columns(2)
+        joined.metric("Joined", count.joined)
+        voted.metric("Voted", count.voted)
+        if stage.results_shown:
+            rounds = {"First vote": count.votes}
+            if stage.round > 1:
+                first = store.round_count(db, user, live.id, position, 1)
+                rounds = {"First vote": first.votes, "Revote": count.votes}
+            st.altair_chart(
+                parts.votes_chart(scenario, rounds, stage.revealed, large=True), width="stretch"
+            )
+            st.caption("Votes — " + parts.tally_line(scenario, count.votes))
     if stage.revealed:
         st.header("Why each option works or does not", anchor=False)
         for option in scenario.options:
             with st.container(border=True):
-                st.markdown(f"**{scenario.letter(option.id)}. {option.text}**")
+                best = " — the best move" if option.id == scenario.best.id else ""
+                st.markdown(f"**{scenario.letter(option.id)}. {option.text}**{best}")
                 st.markdown(option.feedback)
                 st.caption(
                     f"Style: {components.STYLE_NAMES[option.style]} · {option.points} of 10 points"

@@ -1,5 +1,5 @@
 """What the workshop pages share: the facilitator check, the participant's rejoin token,
-the join link and its QR code, and the vote chart."""
+the join link and its QR code, the Workshop's option order, and the vote chart."""
 
 from __future__ import annotations
 
@@ -14,16 +14,17 @@ import streamlit as st
 
 from arrowhead.accounts import User, new_login_token
 from arrowhead.course import Course
-from arrowhead.quizzes import Scenario
+from arrowhead.quizzes import MAX_POINTS, Scenario
 from arrowhead.store import workshops as store
 from arrowhead.ui import components
-from arrowhead.workshops import DeckEntry, WorkshopError, can_facilitate
+from arrowhead.workshops import DeckEntry, WorkshopError, can_facilitate, clean_public_url
 
 DECK_PAGE = "arrowhead/ui/deck_page.py"
 FACILITATE_PAGE = "arrowhead/ui/facilitate_page.py"
 PROJECTOR_PAGE = "arrowhead/ui/projector_page.py"
 JOIN_PAGE = "arrowhead/ui/join_page.py"
 HISTORY_PAGE = "arrowhead/ui/workshops_history_page.py"
+ADDRESS_PAGE = "arrowhead/ui/admin_address_page.py"
 JOIN_PATH = "join"
 """The join page's url_path: course_app.py gives it this path in both navigations."""
 PROJECTOR_PATH = "projector"
@@ -66,7 +67,7 @@ def workshop_param(user: User) -> store.Workshop | None:
     workshop_id = components.query_id("workshop")
     try:
         if workshop_id is not None:
-            return store.workshop_for(components.database(), user, workshop_id)
+            return store.workshop_for(components.database(), user, workshop_id, components.now())
     except WorkshopError:
         pass
     st.error(store.NO_SUCH_WORKSHOP)
@@ -99,9 +100,35 @@ def app_base_url(page_path: str) -> str:
     return f"http://{host}" if isinstance(host, str) and host else ""
 
 
+def environment_public_url() -> str | None:
+    """ARROWHEAD_PUBLIC_URL as a usable address, or None when unset or not an address."""
+    try:
+        return clean_public_url(components.settings().public_url)
+    except WorkshopError:
+        return None
+
+
+def public_base(page_path: str) -> str:
+    """The address phones open: ARROWHEAD_PUBLIC_URL, else the one an admin set, else the
+    address this browser used (which is localhost when the app was opened as ./run prints)."""
+    return (
+        environment_public_url()
+        or store.public_url(components.database())
+        or app_base_url(page_path)
+    )
+
+
 def join_url(code: str, page_path: str) -> str:
     """The link participants open: the join page with the code filled in."""
-    return f"{app_base_url(page_path)}/{JOIN_PATH}?{urlencode({'code': code})}"
+    return f"{public_base(page_path)}/{JOIN_PATH}?{urlencode({'code': code})}"
+
+
+LOOPBACK_WARNING = (
+    "Phones cannot open this link: it points at this computer itself. Set the server's "
+    "public address (the one phones on the room's network reach it at) before the room "
+    "joins: an admin can under Admin → Server address, or start the app with "
+    "ARROWHEAD_PUBLIC_URL set."
+)
 
 
 def qr_png(url: str) -> bytes:
@@ -112,8 +139,15 @@ def qr_png(url: str) -> bytes:
 
 
 def scenario_at(course: Course, entry: DeckEntry) -> Scenario | None:
-    """The deck entry's scenario, or None if it has since been removed from the course."""
+    """The deck entry's scenario in file order, or None if it has since left the course."""
     return course.scenario(entry.quiz_id, entry.scenario_id)
+
+
+def shown_scenario(course: Course, workshop: store.Workshop, position: int) -> Scenario | None:
+    """The Workshop's scenario at position, its options in the Workshop's own order:
+    the same letters on every phone, the projector, the controls and the summary."""
+    scenario = scenario_at(course, workshop.entries[position])
+    return scenario.shuffled(workshop.option_seed) if scenario else None
 
 
 def option_label(scenario: Scenario, option_id: str) -> str:
@@ -127,41 +161,109 @@ def tally_line(scenario: Scenario, votes: dict[str, int]) -> str:
     return " · ".join(f"{scenario.letter(o.id)}: {votes.get(o.id, 0)}" for o in scenario.options)
 
 
+def voted_line(voted: int, joined: int) -> str:
+    """'N of M voted', or that everyone has, for the room to see at a glance."""
+    if joined and voted >= joined:
+        return f"Everyone has voted ({voted} of {joined})"
+    return f"{voted} of {joined} voted"
+
+
+def voted_bar(voted: int, joined: int) -> None:
+    """A bar filling as the room votes, with 'N of M voted' on it."""
+    # Our own numbers only: nothing a user typed goes into this Markdown.
+    st.progress(min(1.0, voted / joined) if joined else 0.0, text=voted_line(voted, joined))
+
+
+def voting_line(voting_open: bool, seconds_left: int | None) -> str:
+    """Whether voting is open, and for how many more seconds when a countdown runs."""
+    if not voting_open:
+        return "Voting is closed"
+    if seconds_left is None:
+        return "Voting is open"
+    return f"Voting is open · {seconds_left} s left"
+
+
+def best_move_feedback(scenario: Scenario, option_id: str, points: int) -> None:
+    """What a vote earned and why, and the best move when it was not chosen."""
+    option = scenario.option(option_id)
+    best = scenario.best
+    if option is None:
+        st.info(f"That option is no longer in this scenario. It earned {points} of {MAX_POINTS}.")
+    else:
+        heading = (
+            f"**{scenario.letter(option.id)}. {option.text}** — {points} of {MAX_POINTS} points"
+        )
+        if option.id == best.id:
+            st.success(heading + " · the best move")
+        elif points > 0:
+            st.info(heading + " · partial credit")
+        else:
+            st.error(heading)
+        st.markdown(option.feedback)
+        st.caption(f"Style: {components.STYLE_NAMES[option.style]}")
+    if option is None or option.id != best.id:
+        with st.container(border=True):
+            st.markdown(f"**The best move — {scenario.letter(best.id)}. {best.text}**")
+            st.markdown(best.feedback)
+            st.caption(f"Style: {components.STYLE_NAMES[best.style]}")
+
+
 def votes_chart(
     scenario: Scenario,
     rounds: dict[str, dict[str, int]],
     revealed: bool,
     large: bool = False,
-) -> alt.Chart:
-    """A bar per option (grouped by round when there was a revote); the best option marked once revealed."""
+) -> alt.LayerChart:
+    """A bar per option, labelled with its votes and their share of the round (grouped by
+    round when there was a revote); the best move marked once revealed.
+
+    The bars run across, one row per letter, so the chart's height grows with the
+    number of options only and fits beside the scenario on a projector.
+    """
     letters: list[str] = []
     rows: list[dict[str, str | int]] = []
     for round_name, votes in rounds.items():
+        voters = sum(votes.get(o.id, 0) for o in scenario.options)
         for option in scenario.options:
             letter = scenario.letter(option.id)
             if revealed and option.id == scenario.best.id:
                 letter += " ✓"
             if letter not in letters:
                 letters.append(letter)
-            rows.append({"Option": letter, "Round": round_name, "Votes": votes.get(option.id, 0)})
+            count = votes.get(option.id, 0)
+            share = f"{100 * count / voters:.0f}%" if voters else "–"
+            rows.append(
+                {
+                    "Option": letter,
+                    "Round": round_name,
+                    "Votes": count,
+                    "Label": f"{count} · {share}",
+                }
+            )
     data = pd.DataFrame(rows)
     top = max([1, *(count for votes in rounds.values() for count in votes.values())])
     size = 26 if large else 14
     encoding: dict[str, Any] = {
-        "x": alt.X("Option:N", sort=letters, title=None, axis=alt.Axis(labelAngle=0)),
-        "y": alt.Y(
-            "Votes:Q", title="Votes", scale=alt.Scale(domain=[0, top]), axis=alt.Axis(tickMinStep=1)
-        ),
-        "tooltip": ["Option", "Round", "Votes"],
+        "y": alt.Y("Option:N", sort=letters, title=None, axis=alt.Axis(ticks=False, domain=False)),
+        # Room to the right of the longest bar for its label.
+        "x": alt.X("Votes:Q", title=None, axis=None, scale=alt.Scale(domain=[0, top * 1.35])),
+        "tooltip": ["Option", "Round", "Votes", "Label"],
     }
     if len(rounds) > 1:
         encoding["color"] = alt.Color(
             "Round:N", sort=list(rounds), legend=alt.Legend(orient="top", title=None)
         )
-        encoding["xOffset"] = alt.XOffset("Round:N", sort=list(rounds))
-    bars = alt.Chart(data).mark_bar().encode(**encoding)
+        encoding["yOffset"] = alt.YOffset("Round:N", sort=list(rounds))
+    base = alt.Chart(data).encode(**encoding)
+    bars = base.mark_bar()
+    labels = base.mark_text(align="left", baseline="middle", dx=6, fontSize=size * 0.8).encode(
+        text="Label:N", color=alt.value("#31333F")
+    )
+    band = (56 if large else 34) * len(scenario.options)
     return (
-        bars.properties(height=360 if large else 240)
+        alt.layer(bars, labels)
+        .properties(height=band)
         .configure_axis(labelFontSize=size, titleFontSize=size * 0.7)
         .configure_legend(labelFontSize=size * 0.7)
+        .configure_view(stroke=None)
     )

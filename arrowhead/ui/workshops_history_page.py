@@ -19,7 +19,7 @@ db = components.database()
 course = components.course()
 
 st.title("Workshops", anchor=False)
-workshops = store.workshops_of(db, user)
+workshops = store.workshops_of(db, user, components.now())
 if not workshops:
     st.info("No workshops yet. Start one from a deck.")
     st.page_link(parts.DECK_PAGE, label="Workshop decks", icon=":material/style:")
@@ -49,12 +49,13 @@ if not workshop.stage.ended:
     )
 
 votes = store.votes_by_round(db, user, workshop.id)
+# In the Workshop's own option order: the letters the room saw.
 summaries = [
     summarise(
         position,
         entry.quiz_id,
         entry.scenario_id,
-        parts.scenario_at(course, entry),
+        parts.shown_scenario(course, workshop, position),
         votes.get(position, {}),
     )
     for position, entry in enumerate(workshop.entries)
@@ -69,7 +70,7 @@ st.dataframe(
         [
             "Position",
             "Title",
-            "Best option",
+            "Best move",
             "First vote: voters",
             "First vote: chose best (%)",
             "Revote: voters",
@@ -101,7 +102,7 @@ for item in summaries:
         for option in scenario.options:
             st.markdown(f"**{scenario.letter(option.id)}.** {option.text}")
         st.caption(
-            f"Chose the best option: {components.percent(_share(item.best_share_first))} "
+            f"Chose the best move: {components.percent(_share(item.best_share_first))} "
             f"on the first vote"
             + (
                 f", {components.percent(_share(item.best_share_revote))} on the revote"
