@@ -54,6 +54,7 @@ def sections_for(user: User | None) -> dict[str, list[st.Page]]:
             page("quiz_page.py", "Quiz", "quiz", "quiz", hidden=True),
             page("review_page.py", "Review an attempt", "rate_review", "review", hidden=True),
             page("learner_page.py", "Learner", "person_search", "learner", hidden=True),
+            page("finish_page.py", "Course finished", "celebration", "finished", hidden=True),
         ]
     }
     if user is None or can_facilitate(user):

@@ -29,7 +29,10 @@ st.progress(overall, text=f"Course: {overall:.0%} done")
 
 place = journey.continue_place(db, course, user.id, progress)
 if place is None:
-    st.success("You have read every section and passed every quiz. Well done.")
+    st.success("You have finished the course: every section read and every quiz passed.")
+    st.page_link(
+        components.FINISH_PAGE, label="See your course summary", icon=":material/celebration:"
+    )
 else:
     components.place_link(place, label="**Continue** where you left off")
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from arrowhead import journey
-from arrowhead.quizzes import Quiz, Scenario
+from arrowhead.quizzes import MAX_POINTS, Quiz, Scenario
 from arrowhead.scoring import next_scenario
 from arrowhead.store import learning
 from arrowhead.store.learning import Attempt, Place
@@ -47,6 +47,7 @@ def show_front_page() -> None:
         (st.success if latest.passed else st.warning)(
             f"Your latest score: {latest.score}% — {verdict}."
         )
+        show_missed(latest)
         with st.expander(f"Review your attempts ({len(finished)})", expanded=len(finished) == 1):
             for number, done in reversed(list(enumerate(finished, start=1))):
                 st.page_link(
@@ -56,10 +57,50 @@ def show_front_page() -> None:
                     icon=":material/rate_review:",
                     query_params={"attempt": str(done.id)},
                 )
+    passed = any(a.passed for a in finished)
+    if passed:
+        show_next_step()
     label = "Retake the quiz" if finished else "Start the quiz"
-    if st.button(label, key="quiz_start", type="primary"):
+    if st.button(label, key="quiz_start", type="secondary" if passed else "primary"):
         learning.start_attempt(db, user.id, quiz.id, components.now())
         st.rerun()
+
+
+def show_missed(attempt: Attempt) -> None:
+    """The scenarios this attempt answered without the best option, with a way to review them."""
+    misses = journey.missed(quiz, learning.answers_in(db, attempt.id))
+    if not misses:
+        return
+    st.markdown("**Missed in this attempt**")
+    for scenario, answer in misses:
+        st.markdown(f"- {scenario.title} — {answer.points} of {MAX_POINTS} points")
+    st.page_link(
+        components.REVIEW_PAGE,
+        label="Review this attempt: what you chose and the best option",
+        icon=":material/rate_review:",
+        query_params={"attempt": str(attempt.id)},
+    )
+
+
+def show_next_step() -> None:
+    """Once the quiz is passed, the main button leads on: the next unfinished place, or the finish."""
+    progress = journey.course_progress(db, course, user.id)
+    place = journey.next_place(progress, Place("quiz", quiz.module_id, quiz.id))
+    if place is None:
+        st.success("You have finished the course: every section read and every quiz passed.")
+        if st.button("See your course summary", key="quiz_onward", type="primary"):
+            st.switch_page(components.FINISH_PAGE)
+        return
+    target = course.module(place.module_id)
+    assert target is not None  # next_place only names places in the course
+    if place.kind == "quiz":
+        label = f"Next: the quiz of {target.number}. {target.title}"
+    elif target.id == quiz.module_id:
+        label = f"Next: {section.title}" if (section := target.section(place.item_id)) else "Next"
+    else:
+        label = f"Next: {target.number}. {target.title}"
+    if st.button(label, key="quiz_onward", type="primary"):
+        components.go_to(place)
 
 
 def show_feedback(attempt_id: int, scenario_id: str) -> None:
