@@ -120,3 +120,58 @@ def test_the_summary_opened_early_says_what_is_left(app_env):
     assert not at.exception
     assert "You have not finished the course yet" in texts(at)
     assert any("Continue" in label for label in links(at))
+
+
+def test_an_answer_from_an_out_of_date_second_tab_says_the_first_answer_stands(app_env):
+    """Bug (issue 8.6): a second tab's answer to a scenario answered elsewhere vanished silently."""
+    user = make_user(app_env)
+    first = app_for(app_env, user, QUIZ, quiz="alpha")
+    button(first, "Start the quiz").click().run()
+    second = app_for(app_env, user, QUIZ, quiz="alpha")  # another tab, same scenario on screen
+    assert "A client asks for a discount." in texts(second)
+    first.radio[0].set_value("strategic")
+    button(first, "Submit answer").click().run()
+
+    second.radio[0].set_value("discount")
+    button(second, "Submit answer").click().run()
+    assert not second.exception
+    shown = texts(second)
+    assert "You already answered this in another tab" in shown
+    # The feedback of the answer that stands, not of the choice just made.
+    assert "You connect to the client's strategic imperatives." in shown
+    assert "You compete on price" not in shown
+    [answer] = learning.answers_in(app_env, learning.attempts_of(app_env, user.id)[0].id)
+    assert answer.option_id == "strategic"
+    button(second, "Next scenario →").click().run()
+    assert "A deal stalls in procurement." in texts(second)
+
+
+def test_an_answer_of_ones_own_is_not_said_to_come_from_another_tab(app_env):
+    user = make_user(app_env)
+    at = app_for(app_env, user, QUIZ, quiz="alpha")
+    button(at, "Start the quiz").click().run()
+    at.radio[0].set_value("discount")
+    button(at, "Submit answer").click().run()
+    assert "You compete on price" in texts(at)
+    assert "another tab" not in texts(at)
+
+
+def test_a_second_tabs_answer_after_the_attempt_was_finished_elsewhere(app_env):
+    """Bug (issue 8.6): the same, when the first tab's answer also finished the attempt."""
+    user = make_user(app_env)
+    first = app_for(app_env, user, QUIZ, quiz="alpha")
+    button(first, "Start the quiz").click().run()
+    first.radio[0].set_value("strategic")
+    button(first, "Submit answer").click().run()
+    button(first, "Next scenario →").click().run()
+    second = app_for(app_env, user, QUIZ, quiz="alpha")
+    assert "A deal stalls in procurement." in texts(second)
+    first.radio[0].set_value("escalate")
+    button(first, "Submit answer").click().run()
+
+    second.radio[0].set_value("wait")
+    button(second, "Submit answer").click().run()
+    assert "You already answered this in another tab" in texts(second)
+    assert "You adapt to the client and keep momentum." in texts(second)
+    button(second, "See your result").click().run()
+    assert "Your latest score: 100% — passed." in texts(second)

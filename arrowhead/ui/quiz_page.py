@@ -24,6 +24,10 @@ components.note_place(user, Place("quiz", module.id, quiz.id))
 
 # (attempt id, scenario id) of the answer whose feedback is on screen.
 FEEDBACK_KEY = f"quiz_feedback_{quiz.id}"
+# The same, when that answer was given in another tab before this one's choice arrived.
+ELSEWHERE_KEY = f"quiz_elsewhere_{quiz.id}"
+NO_CHOICE_KEY = "quiz_no_choice"
+PROBLEM_KEY = "quiz_problem"
 
 st.caption(f"Module {module.number} · {module.title}")
 st.title(quiz.title, anchor=False)
@@ -129,24 +133,47 @@ def show_scenario(attempt: Attempt, scenario: Scenario, answered: int) -> None:
     st.markdown(scenario.situation)
     labels = {o.id: f"{scenario.letter(o.id)}. {o.text}" for o in scenario.options}
     with st.form(f"quiz_form_{attempt.id}_{scenario.id}"):
-        choice = st.radio(
+        st.radio(
             scenario.question,
             options=list(labels),
             format_func=labels.__getitem__,
             index=None,
             key=f"quiz_choice_{attempt.id}_{scenario.id}",
         )
-        submitted = st.form_submit_button("Submit answer", type="primary")
-    if submitted:
-        if choice is None:
-            st.warning("Choose one of the options first.")
-            return
-        # Stored now: a closed browser, a reload or a double click loses and doubles nothing.
-        journey.answer_scenario(db, attempt, quiz, scenario.id, choice, components.now())
-        st.session_state[FEEDBACK_KEY] = (attempt.id, scenario.id)
-        st.rerun()
+        st.form_submit_button(
+            "Submit answer", type="primary", on_click=submit_answer, args=(attempt, scenario.id)
+        )
+    if st.session_state.pop(NO_CHOICE_KEY, False):
+        st.warning("Choose one of the options first.")
 
 
+def submit_answer(attempt: Attempt, scenario_id: str) -> None:
+    """The answer form's callback: store the choice and put its feedback on screen.
+
+    Streamlit runs it before the page, even when another tab has moved the
+    attempt on and this form is no longer drawn, so no submitted choice goes
+    unanswered. Stored now: a closed browser, a reload or a double click loses
+    and doubles nothing.
+    """
+    choice = st.session_state.get(f"quiz_choice_{attempt.id}_{scenario_id}")
+    if choice is None:
+        st.session_state[NO_CHOICE_KEY] = True
+        return
+    answered = {a.scenario_id for a in learning.answers_in(db, attempt.id)}
+    try:
+        journey.answer_scenario(db, attempt, quiz, scenario_id, choice, components.now())
+    except LookupError as err:
+        st.session_state[PROBLEM_KEY] = str(err)
+        return
+    pair = (attempt.id, scenario_id)
+    # Answered before this choice, and not by this tab a moment ago (a double click).
+    if scenario_id in answered and st.session_state.get(FEEDBACK_KEY) != pair:
+        st.session_state[ELSEWHERE_KEY] = pair
+    st.session_state[FEEDBACK_KEY] = pair
+
+
+if problem := st.session_state.pop(PROBLEM_KEY, None):
+    st.warning(problem)
 shown = st.session_state.get(FEEDBACK_KEY)
 attempt = learning.open_attempt(db, user.id, quiz.id)
 if attempt is not None:
@@ -154,6 +181,10 @@ if attempt is not None:
     attempt = learning.finish_attempt(db, attempt, journey.finisher(quiz), components.now())
 
 if shown:
+    if st.session_state.get(ELSEWHERE_KEY) == shown:
+        st.info(
+            "You already answered this in another tab. The first answer stands; here is its feedback."
+        )
     show_feedback(*shown)
 elif attempt is None or attempt.finished_at is not None:
     show_front_page()
