@@ -72,6 +72,14 @@ def test_a_passed_quiz_lists_what_was_missed_and_offers_the_next_module(app_env)
     assert "Beta has one section." in texts(at)
 
 
+def test_a_passed_quiz_offers_the_next_quiz_when_its_module_is_read(app_env):
+    user = make_user(app_env)
+    read_all(app_env, user, "beta", ["only-section"])
+    at = take(app_env, user, "alpha", ["strategic", "escalate"])
+    button(at, "Next: Beta quiz").click().run()
+    assert "Beta quiz" in texts(at) and "Start the quiz" in [b.label for b in at.button]
+
+
 def test_a_failed_quiz_keeps_retake_as_the_main_button(app_env):
     user = make_user(app_env)
     at = take(app_env, user, "alpha", ["discount", "wait"])

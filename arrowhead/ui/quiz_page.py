@@ -97,8 +97,8 @@ def show_next_step() -> None:
         return
     target = course.module(place.module_id)
     assert target is not None  # next_place only names places in the course
-    if place.kind == "quiz":
-        label = f"Next: the quiz of {target.number}. {target.title}"
+    if place.kind == "quiz" and (next_quiz := course.quiz(place.item_id)):
+        label = f"Next: {next_quiz.title}"
     elif target.id == quiz.module_id:
         label = f"Next: {section.title}" if (section := target.section(place.item_id)) else "Next"
     else:
