@@ -28,10 +28,8 @@ if not journey.course_finished(progress):
 
 st.title("You have finished the course", anchor=False)
 quizzes = [p for p in progress if p.quiz]
-st.write(
-    f"You have read every section of the {len(progress)} modules and passed all "
-    f"{len(quizzes)} quizzes. Well done."
-)
+passed = f" and passed all {len(quizzes)} quizzes" if quizzes else ""
+st.write(f"You have read every section of the {len(progress)} modules{passed}. Well done.")
 
 st.subheader("Your best scores", anchor=False)
 st.dataframe(
