@@ -1,5 +1,7 @@
 """The journey's pure rules: where Continue leads, when the course is finished, what was missed."""
 
+from dataclasses import fields
+
 import pytest
 
 from arrowhead import journey
@@ -18,8 +20,14 @@ def course(course_root):
     return load_course(course_root)
 
 
+def record(kind, **values):
+    """A stored-record value from plain values; fields these rules do not read are None."""
+    return kind(**{f.name: values.get(f.name) for f in fields(kind)})
+
+
 def attempt(quiz_id: str, score: int, passed: bool, number: int = 1) -> Attempt:
-    return Attempt(
+    return record(
+        Attempt,
         id=number,
         user_id=1,
         quiz_id=quiz_id,
@@ -108,7 +116,9 @@ def test_best_attempt_is_the_highest_score_and_the_latest_of_equals(course):
 
 
 def answer(scenario_id: str, option_id: str, points: int) -> Answer:
-    return Answer(scenario_id, option_id, points, 10, "traditional", None, "2026-11-02T09:30:00")
+    return record(
+        Answer, scenario_id=scenario_id, option_id=option_id, points=points, max_points=10
+    )
 
 
 def test_missed_lists_the_scenarios_not_answered_with_the_best_option_in_quiz_order(course):

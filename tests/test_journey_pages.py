@@ -183,3 +183,15 @@ def test_a_second_tabs_answer_after_the_attempt_was_finished_elsewhere(app_env):
     assert "You adapt to the client and keep momentum." in texts(second)
     button(second, "See your result").click().run()
     assert "Your latest score: 100% — passed." in texts(second)
+
+
+def test_the_summary_of_a_perfect_course_has_nothing_to_revisit(app_env):
+    user = make_user(app_env)
+    read_all(app_env, user, "alpha", ["first-steps", "second-steps"])
+    read_all(app_env, user, "beta", ["only-section"])
+    take(app_env, user, "alpha", ["discount", "wait"])  # failed, then passed in full
+    take(app_env, user, "alpha", ["strategic", "escalate"])
+    take(app_env, user, "beta", ["brief"])
+    at = app_for(app_env, user, FINISH)
+    assert "Your best attempt at every quiz scored full points in every scenario." in texts(at)
+    assert list(at.dataframe[0].value["Attempts"]) == [2, 1]

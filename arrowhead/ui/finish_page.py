@@ -60,7 +60,7 @@ revisit = [
     if (misses := journey.missed(p.quiz, learning.answers_in(db, best.id)))
 ]
 if not revisit:
-    st.success("Your best attempt at every quiz chose the partnership move in every scenario.")
+    st.success("Your best attempt at every quiz scored full points in every scenario.")
 for item, best, misses in revisit:
     with st.container(border=True):
         st.markdown(
