@@ -54,6 +54,7 @@ ENTRIES = (
     Entry("Learn", "quiz_page.py", "Quiz", "quiz", "quiz", hidden=True),
     Entry("Learn", "review_page.py", "Review an attempt", "rate_review", "review", hidden=True),
     Entry("Learn", "learner_page.py", "Learner", "person_search", "learner", hidden=True),
+    Entry("Learn", "finish_page.py", "Course finished", "celebration", "finished", hidden=True),
     Entry(
         "Workshops", "deck_page.py", "Workshop decks", "style", "workshop-decks", FACILITATOR_ROLES
     ),

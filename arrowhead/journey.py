@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from arrowhead.content import Module
 from arrowhead.course import Course
-from arrowhead.quizzes import Quiz
+from arrowhead.quizzes import Quiz, Scenario
 from arrowhead.scoring import Profile, build_profile, grade_answer, has_passed, quiz_score
 from arrowhead.store import learning
 from arrowhead.store.learning import Answer, Attempt, Finisher, Place
@@ -30,6 +30,12 @@ class ModuleProgress:
     def best_score(self) -> int | None:
         scores = [a.score for a in self.attempts if a.score is not None]
         return max(scores) if scores else None
+
+    @property
+    def best_attempt(self) -> Attempt | None:
+        """The attempt with the best score; the latest of equal ones."""
+        scored = [a for a in self.attempts if a.score is not None]
+        return max(reversed(scored), key=lambda a: a.score or 0) if scored else None
 
     @property
     def latest_score(self) -> int | None:
@@ -95,24 +101,54 @@ def overall_fraction(progress: list[ModuleProgress]) -> float:
 def continue_place(
     db: Database, course: Course, user_id: int, progress: list[ModuleProgress] | None = None
 ) -> Place | None:
-    """Where Continue leads: the last place seen if it still exists, else the first thing not done.
+    """Where Continue leads (see next_place); None once the course is finished.
 
     Pass the progress a page already has, so it is not read twice.
     """
-    place = learning.last_place(db, user_id)
-    if place is not None:
-        module = course.module(place.module_id)
-        if module and place.kind == "section" and module.section(place.item_id):
+    if progress is None:
+        progress = course_progress(db, course, user_id)
+    return next_place(progress, learning.last_place(db, user_id))
+
+
+def _places(progress: list[ModuleProgress]) -> list[tuple[Place, bool]]:
+    # Every place in course order, and whether it is done: a section read, a quiz passed.
+    places = []
+    for item in progress:
+        for section in item.module.sections:
+            places.append((Place("section", item.module.id, section.id), section.id in item.read))
+        if item.quiz:
+            places.append((Place("quiz", item.module.id, item.quiz.id), item.passed))
+    return places
+
+
+def next_place(progress: list[ModuleProgress], last: Place | None) -> Place | None:
+    """The first unfinished place from the last place seen on, wrapping round to the start.
+
+    A last place that is still unfinished is where the learner carries on; a
+    finished one (a section read again, a quiz just passed) leads on to what
+    comes next, not back to itself. None when everything is done.
+    """
+    places = _places(progress)
+    start = next((i for i, (place, _) in enumerate(places) if place == last), 0)
+    for place, done in places[start:] + places[:start]:
+        if not done:
             return place
-        if module and place.kind == "quiz" and course.quiz(place.item_id):
-            return place
-    for item in progress if progress is not None else course_progress(db, course, user_id):
-        unread = [s for s in item.module.sections if s.id not in item.read]
-        if unread:
-            return Place("section", item.module.id, unread[0].id)
-        if item.quiz and not item.passed:
-            return Place("quiz", item.module.id, item.quiz.id)
     return None
+
+
+def course_finished(progress: list[ModuleProgress]) -> bool:
+    """Whether every section of the course is read and every quiz passed."""
+    return bool(progress) and all(item.done for item in progress)
+
+
+def missed(quiz: Quiz, answers: list[Answer]) -> list[tuple[Scenario, Answer]]:
+    """The scenarios of the quiz answered without the best option, in quiz order."""
+    given = {a.scenario_id: a for a in answers}
+    return [
+        (scenario, given[scenario.id])
+        for scenario in quiz.scenarios
+        if scenario.id in given and given[scenario.id].points < given[scenario.id].max_points
+    ]
 
 
 def finisher(quiz: Quiz) -> Finisher:

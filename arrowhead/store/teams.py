@@ -203,9 +203,13 @@ def _teams(db: Database, team_ids: list[int]) -> list[Team]:
 
 
 def manages(db: Database, viewer: User, user_id: int) -> bool:
-    """Whether the viewer may see this person's learning records: themselves, or in scope."""
+    """Whether the viewer may see this person's records: their own, anyone's (admins), or their team's."""
+    roles = _roles(db, viewer.id)
     if viewer.id == user_id:
-        return bool(_roles(db, viewer.id))
+        return bool(roles)
+    if "admin" in roles:
+        # Admins see everyone, a learner in no team included: the learner is told so.
+        return db.execute("SELECT 1 FROM users WHERE id = ?", [user_id]).fetchone() is not None
     row = db.execute("SELECT team_id FROM team_members WHERE user_id = ?", [user_id]).fetchone()
     return row is not None and row[0] in visible_team_ids(db, viewer)
 

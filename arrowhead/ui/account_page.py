@@ -17,7 +17,8 @@ st.text(user.username)
 st.caption("Roles")
 st.text(", ".join(sorted(user.roles)))
 st.caption("Team")
-st.text(team_store.team_of(db, user.id) or "Not in a team yet")
+# Filled in below the join form, so a team joined on this run is the one shown.
+team_line = st.empty()
 
 # An invite link opened while signed in (/?join=CODE) arrives here with its code.
 with st.form("account_join_form"):
@@ -35,7 +36,7 @@ if joined:
     else:
         # Team names are typed by people: shown as plain text, not inside Markdown.
         st.success("You have joined the team. Your history comes with you.")
-        st.text(team_store.team_of(db, user.id) or "")
+team_line.text(team_store.team_of(db, user.id) or "Not in a team yet")
 
 if st.button("Sign out", key="account_sign_out", type="primary"):
     components.forget_login()

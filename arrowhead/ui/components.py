@@ -210,6 +210,8 @@ MODULE_PAGE = "arrowhead/ui/module_page.py"
 QUIZ_PAGE = "arrowhead/ui/quiz_page.py"
 REVIEW_PAGE = "arrowhead/ui/review_page.py"
 MAP_PAGE = "arrowhead/ui/map_page.py"
+FINISH_PAGE = "arrowhead/ui/finish_page.py"
+PROGRESS_PAGE = "arrowhead/ui/progress_page.py"
 
 
 def place_link(place: Place, label: str, key: str | None = None) -> None:
@@ -225,6 +227,13 @@ def place_link(place: Place, label: str, key: str | None = None) -> None:
             icon=":material/menu_book:",
             query_params={"module": place.module_id, "section": place.item_id},
         )
+
+
+def go_to(place: Place) -> NoReturn:
+    """Switch to a section of a module, or to a module's quiz."""
+    if place.kind == "quiz":
+        st.switch_page(QUIZ_PAGE, query_params={"quiz": place.item_id})
+    st.switch_page(MODULE_PAGE, query_params={"module": place.module_id, "section": place.item_id})
 
 
 def back_to_course(message: str) -> NoReturn:

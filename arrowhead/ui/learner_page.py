@@ -10,6 +10,7 @@ import streamlit as st
 from arrowhead import teams
 from arrowhead.quizzes import MAX_POINTS
 from arrowhead.store import teams as team_store
+from arrowhead.store.learning import Attempt
 from arrowhead.ui import components
 
 user = components.require_viewer()
@@ -46,9 +47,27 @@ col3.metric("Modules passed", row.modules_passed)
 col4.metric("Average best", components.percent(row.average_best))
 st.caption(f"Last active: {components.moment(row.last_active)} UTC")
 
+titles = {q.id: q.title for q in course.quizzes}
+
+
+def review_labels(attempts: list[Attempt]) -> dict[int, str]:
+    """Each self-paced attempt's id and a label naming its quiz, its number there and its score."""
+    labels: dict[int, str] = {}
+    counts: dict[str, int] = {}
+    for a in attempts:
+        if a.source != "self":
+            continue
+        counts[a.quiz_id] = counts.get(a.quiz_id, 0) + 1
+        score = "in progress" if a.score is None else f"{a.score}%"
+        labels[a.id] = (
+            f"{titles.get(a.quiz_id, a.quiz_id)} — attempt {counts[a.quiz_id]}, "
+            f"started {components.moment(a.started_at)} · {score}"
+        )
+    return labels
+
+
 st.subheader("Attempts", anchor=False)
 attempts = team_store.attempts_of(db, user, learner.id)
-titles = {q.id: q.title for q in course.quizzes}
 if attempts:
     st.dataframe(
         pd.DataFrame(
@@ -69,18 +88,20 @@ if attempts:
         key="learner_attempts",
         column_config={"Score": st.column_config.NumberColumn(format="%d%%")},
     )
-    reviewable = {
-        f"{titles.get(a.quiz_id, a.quiz_id)} — started {components.moment(a.started_at)}": a.id
-        for a in attempts
-        if a.source == "self"
-    }
+    reviewable = review_labels(attempts)
     if reviewable:
-        picked = st.selectbox("Review one attempt", list(reviewable), key="learner_attempt")
+        # Chosen by id: two attempts started in the same minute are still two entries.
+        picked = st.selectbox(
+            "Review one attempt",
+            list(reviewable),
+            format_func=reviewable.__getitem__,
+            key="learner_attempt",
+        )
         st.page_link(
             components.REVIEW_PAGE,
             label="Open the review of this attempt",
             icon=":material/rate_review:",
-            query_params={"attempt": str(reviewable[picked])},
+            query_params={"attempt": str(picked)},
         )
 else:
     st.caption("No attempts yet.")

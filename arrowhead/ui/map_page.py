@@ -3,6 +3,7 @@
 import streamlit as st
 
 from arrowhead import journey
+from arrowhead.store import teams as team_store
 from arrowhead.ui import components
 
 user = components.require_viewer()
@@ -12,7 +13,12 @@ progress = journey.course_progress(db, course, user.id)
 
 st.title("Partnership selling")
 invite = components.query_param("join")
-if invite:
+if invite and team_store.team_for_invite(db, invite) is None:
+    st.warning(
+        "The team invite code in this link does not match any team. Ask your manager for "
+        "the current link."
+    )
+elif invite:
     # A team invite link opened by someone who already has an account.
     st.page_link(
         "arrowhead/ui/account_page.py",
@@ -29,7 +35,10 @@ st.progress(overall, text=f"Course: {overall:.0%} done")
 
 place = journey.continue_place(db, course, user.id, progress)
 if place is None:
-    st.success("You have read every section and passed every quiz. Well done.")
+    st.success("You have finished the course: every section read and every quiz passed.")
+    st.page_link(
+        components.FINISH_PAGE, label="See your course summary", icon=":material/celebration:"
+    )
 else:
     components.place_link(place, label="**Continue** where you left off")
 

@@ -37,6 +37,13 @@ col3.metric("Quizzes passed", f"{passed} of {sum(1 for p in progress if p.quiz)}
 st.progress(overall)
 
 st.subheader("Next step", anchor=False)
+if journey.course_finished(progress):
+    st.success("You have finished the course: every section read and every quiz passed.")
+    st.page_link(
+        components.FINISH_PAGE,
+        label="See your course summary and what is worth another look",
+        icon=":material/celebration:",
+    )
 st.write(advice(profile))
 
 st.subheader("Quizzes", anchor=False)
@@ -47,8 +54,9 @@ st.dataframe(
                 "Module": f"{p.module.number}. {p.module.title}",
                 "Sections read": f"{len(p.read)} of {len(p.module.sections)}",
                 "Attempts": len(p.attempts),
-                "Best": p.best_score,
-                "Latest": p.latest_score,
+                # Text, so a quiz not yet scored shows a dash rather than "None".
+                "Best": components.percent(p.best_score),
+                "Latest": components.percent(p.latest_score),
                 "Passed": "yes" if p.passed else "no",
             }
             for p in progress
@@ -56,30 +64,33 @@ st.dataframe(
     ),
     hide_index=True,
     width="stretch",
-    column_config={
-        "Best": st.column_config.NumberColumn(format="%d%%"),
-        "Latest": st.column_config.NumberColumn(format="%d%%"),
-    },
 )
 
 titles = {q.id: q.title for q in course.quizzes}
 finished = [a for a in journey.finished_attempts(db, user.id) if a.quiz_id in titles]
 st.subheader("Scores over attempts", anchor=False)
 if finished:
-    scores = pd.DataFrame(
-        [
-            {"Quiz": titles[a.quiz_id], "Finished": pd.Timestamp(a.finished_at), "Score": a.score}
-            for a in finished
-        ]
-    )
+    # By attempt number at each quiz: attempts minutes apart made a time axis in seconds.
+    numbers: dict[str, int] = {}
+    rows = []
+    for a in finished:
+        numbers[a.quiz_id] = numbers.get(a.quiz_id, 0) + 1
+        rows.append(
+            {
+                "Quiz": titles[a.quiz_id],
+                "Attempt": numbers[a.quiz_id],
+                "Finished": f"{components.moment(a.finished_at)} UTC",
+                "Score": a.score,
+            }
+        )
     st.altair_chart(
-        alt.Chart(scores)
+        alt.Chart(pd.DataFrame(rows))
         .mark_line(point=True)
         .encode(
-            x=alt.X("Finished:T", title="Finished"),
+            x=alt.X("Attempt:O", title="Attempt", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("Score:Q", title="Score (%)", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("Quiz:N", legend=alt.Legend(orient="bottom", columns=1)),
-            tooltip=["Quiz", "Finished", "Score"],
+            tooltip=["Quiz", "Attempt", "Finished", "Score"],
         ),
         width="stretch",
     )

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from arrowhead import journey
-from arrowhead.quizzes import Quiz, Scenario
+from arrowhead.quizzes import MAX_POINTS, Quiz, Scenario
 from arrowhead.scoring import next_scenario
 from arrowhead.store import learning
 from arrowhead.store.learning import Attempt, Place
@@ -24,6 +24,10 @@ components.note_place(user, Place("quiz", module.id, quiz.id))
 
 # (attempt id, scenario id) of the answer whose feedback is on screen.
 FEEDBACK_KEY = f"quiz_feedback_{quiz.id}"
+# The same, when that answer was given in another tab before this one's choice arrived.
+ELSEWHERE_KEY = f"quiz_elsewhere_{quiz.id}"
+NO_CHOICE_KEY = "quiz_no_choice"
+PROBLEM_KEY = "quiz_problem"
 
 st.caption(f"Module {module.number} · {module.title}")
 st.title(quiz.title, anchor=False)
@@ -47,6 +51,7 @@ def show_front_page() -> None:
         (st.success if latest.passed else st.warning)(
             f"Your latest score: {latest.score}% — {verdict}."
         )
+        show_missed(latest)
         with st.expander(f"Review your attempts ({len(finished)})", expanded=len(finished) == 1):
             for number, done in reversed(list(enumerate(finished, start=1))):
                 st.page_link(
@@ -56,10 +61,50 @@ def show_front_page() -> None:
                     icon=":material/rate_review:",
                     query_params={"attempt": str(done.id)},
                 )
+    passed = any(a.passed for a in finished)
+    if passed:
+        show_next_step()
     label = "Retake the quiz" if finished else "Start the quiz"
-    if st.button(label, key="quiz_start", type="primary"):
+    if st.button(label, key="quiz_start", type="secondary" if passed else "primary"):
         learning.start_attempt(db, user.id, quiz.id, components.now())
         st.rerun()
+
+
+def show_missed(attempt: Attempt) -> None:
+    """The scenarios this attempt answered without the best option, with a way to review them."""
+    misses = journey.missed(quiz, learning.answers_in(db, attempt.id))
+    if not misses:
+        return
+    st.markdown("**Missed in this attempt**")
+    for scenario, answer in misses:
+        st.markdown(f"- {scenario.title} — {answer.points} of {MAX_POINTS} points")
+    st.page_link(
+        components.REVIEW_PAGE,
+        label="Review this attempt: what you chose and the best option",
+        icon=":material/rate_review:",
+        query_params={"attempt": str(attempt.id)},
+    )
+
+
+def show_next_step() -> None:
+    """Once the quiz is passed, the main button leads on: the next unfinished place, or the finish."""
+    progress = journey.course_progress(db, course, user.id)
+    place = journey.next_place(progress, Place("quiz", quiz.module_id, quiz.id))
+    if place is None:
+        st.success("You have finished the course: every section read and every quiz passed.")
+        if st.button("See your course summary", key="quiz_onward", type="primary"):
+            st.switch_page(components.FINISH_PAGE)
+        return
+    target = course.module(place.module_id)
+    assert target is not None  # next_place only names places in the course
+    if place.kind == "quiz" and (next_quiz := course.quiz(place.item_id)):
+        label = f"Next: {next_quiz.title}"
+    elif target.id == quiz.module_id:
+        label = f"Next: {section.title}" if (section := target.section(place.item_id)) else "Next"
+    else:
+        label = f"Next: {target.number}. {target.title}"
+    if st.button(label, key="quiz_onward", type="primary"):
+        components.go_to(place)
 
 
 def show_feedback(attempt_id: int, scenario_id: str) -> None:
@@ -88,24 +133,47 @@ def show_scenario(attempt: Attempt, scenario: Scenario, answered: int) -> None:
     st.markdown(scenario.situation)
     labels = {o.id: f"{scenario.letter(o.id)}. {o.text}" for o in scenario.options}
     with st.form(f"quiz_form_{attempt.id}_{scenario.id}"):
-        choice = st.radio(
+        st.radio(
             scenario.question,
             options=list(labels),
             format_func=labels.__getitem__,
             index=None,
             key=f"quiz_choice_{attempt.id}_{scenario.id}",
         )
-        submitted = st.form_submit_button("Submit answer", type="primary")
-    if submitted:
-        if choice is None:
-            st.warning("Choose one of the options first.")
-            return
-        # Stored now: a closed browser, a reload or a double click loses and doubles nothing.
-        journey.answer_scenario(db, attempt, quiz, scenario.id, choice, components.now())
-        st.session_state[FEEDBACK_KEY] = (attempt.id, scenario.id)
-        st.rerun()
+        st.form_submit_button(
+            "Submit answer", type="primary", on_click=submit_answer, args=(attempt, scenario.id)
+        )
+    if st.session_state.pop(NO_CHOICE_KEY, False):
+        st.warning("Choose one of the options first.")
 
 
+def submit_answer(attempt: Attempt, scenario_id: str) -> None:
+    """The answer form's callback: store the choice and put its feedback on screen.
+
+    Streamlit runs it before the page, even when another tab has moved the
+    attempt on and this form is no longer drawn, so no submitted choice goes
+    unanswered. Stored now: a closed browser, a reload or a double click loses
+    and doubles nothing.
+    """
+    choice = st.session_state.get(f"quiz_choice_{attempt.id}_{scenario_id}")
+    if choice is None:
+        st.session_state[NO_CHOICE_KEY] = True
+        return
+    answered = {a.scenario_id for a in learning.answers_in(db, attempt.id)}
+    try:
+        journey.answer_scenario(db, attempt, quiz, scenario_id, choice, components.now())
+    except LookupError as err:
+        st.session_state[PROBLEM_KEY] = str(err)
+        return
+    pair = (attempt.id, scenario_id)
+    # Answered before this choice, and not by this tab a moment ago (a double click).
+    if scenario_id in answered and st.session_state.get(FEEDBACK_KEY) != pair:
+        st.session_state[ELSEWHERE_KEY] = pair
+    st.session_state[FEEDBACK_KEY] = pair
+
+
+if problem := st.session_state.pop(PROBLEM_KEY, None):
+    st.warning(problem)
 shown = st.session_state.get(FEEDBACK_KEY)
 attempt = learning.open_attempt(db, user.id, quiz.id)
 if attempt is not None:
@@ -113,6 +181,10 @@ if attempt is not None:
     attempt = learning.finish_attempt(db, attempt, journey.finisher(quiz), components.now())
 
 if shown:
+    if st.session_state.get(ELSEWHERE_KEY) == shown:
+        st.info(
+            "You already answered this in another tab. The first answer stands; here is its feedback."
+        )
     show_feedback(*shown)
 elif attempt is None or attempt.finished_at is not None:
     show_front_page()

@@ -27,7 +27,10 @@ sign_in_tab, sign_up_tab, reset_tab = st.tabs(["Sign in", "Create an account", "
 with sign_in_tab:
     with st.form("signin_form"):
         username = st.text_input("Username", key="signin_username")
-        password = st.text_input("Password", type="password", key="signin_password")
+        # Streamlit marks password fields "new-password"; password managers fill "current-password".
+        password = st.text_input(
+            "Password", type="password", autocomplete="current-password", key="signin_password"
+        )
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         db = components.database()
