@@ -2,7 +2,7 @@
 
 import pytest
 from playwright.sync_api import expect
-from test_browser import seed_admin, sign_up, wait_for_app
+from test_browser import SCENARIOS, seed_admin, sign_up, wait_for_app
 
 from arrowhead.store.database import open_database
 
@@ -17,11 +17,11 @@ def test_an_answer_from_an_out_of_date_tab_says_the_first_answer_stands(server, 
     sign_up(first, server.url, "Kim", "kim")
     first.goto(server.url + "/quiz?quiz=three-styles")
     first.get_by_role("button", name="Start the quiz").click()
-    expect(first.get_by_text("Scenario 1 of 7")).to_be_visible()
+    expect(first.get_by_text(f"Scenario 1 of {SCENARIOS}")).to_be_visible()
 
     second = context.new_page()
     second.goto(server.url + "/quiz?quiz=three-styles")
-    expect(second.get_by_text("Scenario 1 of 7")).to_be_visible(timeout=15_000)
+    expect(second.get_by_text(f"Scenario 1 of {SCENARIOS}")).to_be_visible(timeout=15_000)
 
     chosen = first.locator("[data-testid='stRadio'] [role='radiogroup'] label").nth(0)
     chosen_text = chosen.inner_text().strip()
@@ -36,7 +36,7 @@ def test_an_answer_from_an_out_of_date_tab_says_the_first_answer_stands(server, 
         timeout=15_000
     )
     # The feedback shown is the stored answer's: the option chosen in the first tab.
-    expect(second.get_by_text("1 of 7 answered")).to_be_visible()
+    expect(second.get_by_text(f"1 of {SCENARIOS} answered")).to_be_visible()
     expect(second.get_by_text(chosen_text, exact=True)).to_be_visible()
 
     db = open_database(server.db_path)
