@@ -153,7 +153,8 @@ def test_shipped_course_is_in_our_own_words():
 
     def unquoted(text: str) -> str:
         return re.sub(
-            r'["\u201c]([^"\u201c\u201d]+)["\u201d]',
+            # One line, and not TOML's triple quotes, which open and close whole texts.
+            r'(?<!")["\u201c](?!")([^"\u201c\u201d\n]+)["\u201d]',
             lambda m: " | " if len(m.group(1).split()) <= 15 else m.group(0),
             text,
         )
