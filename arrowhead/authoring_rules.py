@@ -75,6 +75,13 @@ CUE_IGNORED_WORDS = frozenset(
 )
 """Words so common that their rates say nothing (they still count towards other rules)."""
 
+# ---------------------------------------------------------------- modules
+
+LIMITS_HEADING = "does not apply"
+"""Every module needs a Section whose heading contains this ("Where this does not apply"):
+a model taught without its limits is applied where it fails (a commodity purchase, a
+no-contact tender, a self-serve buyer)."""
+
 # ---------------------------------------------------------------- titles and questions
 
 GLOSSARY_TERMS = (

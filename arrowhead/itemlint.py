@@ -104,7 +104,21 @@ def module_words(module: Module) -> int:
 
 
 def lint_module(module: Module, lines: list[str]) -> list[Problem]:
-    """A module's `minutes` against its length."""
+    """A module's `minutes` against its length, and a Section on where it does not apply."""
+    warnings = []
+    if not any(rules.LIMITS_HEADING in s.title.lower() for s in module.sections):
+        warnings.append(
+            _warn(
+                module.path,
+                find_key_line(lines, "title", 0, len(lines)) or 1,
+                f"no Section says where the module's ideas do not apply: add one headed "
+                f"'## Where this {rules.LIMITS_HEADING}'",
+            )
+        )
+    return warnings + _minutes(module, lines)
+
+
+def _minutes(module: Module, lines: list[str]) -> list[Problem]:
     count = module_words(module)
     suggested = max(1, round(count / rules.READING_WORDS_PER_MINUTE))
     speed = count / module.minutes

@@ -133,7 +133,7 @@ LINT = Path(__file__).resolve().parent / "data" / "lint"
 def test_check_says_ok_on_a_course_without_errors_or_warnings():
     result = CliRunner().invoke(cli, ["check", "--strict", "--root", str(LINT / "clean")])
     assert result.exit_code == 0
-    assert result.output.strip() == "OK: 2 modules, 4 sections, 2 quizzes, 8 scenarios."
+    assert result.output.strip() == "OK: 2 modules, 6 sections, 2 quizzes, 8 scenarios."
 
 
 @pytest.fixture
@@ -158,7 +158,7 @@ def test_check_prints_warnings_and_exits_0_without_strict(warned_root):
     result = CliRunner().invoke(cli, ["check", "--root", str(warned_root)])
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [WARNING]
-    assert result.stderr.strip() == "1 warning(s) in 2 modules, 4 sections, 2 quizzes, 8 scenarios."
+    assert result.stderr.strip() == "1 warning(s) in 2 modules, 6 sections, 2 quizzes, 8 scenarios."
 
 
 def test_check_strict_exits_1_on_warnings(warned_root):

@@ -91,8 +91,12 @@ EXPECTED = {
         "15 points above chance)",
     ],
     "01-alpha.minutes.md": [
-        "modules/01-alpha.md:4: minutes = 5 for 48 words is 10 words a minute "
+        "modules/01-alpha.md:4: minutes = 5 for 71 words is 14 words a minute "
         "(keep it 150–250): set minutes = 1",
+    ],
+    "01-alpha.no-limits.md": [
+        "modules/01-alpha.md:3: no Section says where the module's ideas do not apply: add one "
+        "headed '## Where this does not apply'",
     ],
     "02-beta.reused-name.toml": [
         "quizzes/02-beta.toml:45: the name 'Quell' is also used in quizzes/01-alpha.toml: "
