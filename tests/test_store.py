@@ -338,6 +338,11 @@ def test_a_test_or_a_workshop_can_fix_the_option_seed(db):
         )
     stored = learning.own_attempt(db, workshop_attempt, user.id)
     assert (stored.source, stored.option_seed) == ("workshop", 7)
+    with immediate(db):
+        unshuffled = learning.new_attempt(
+            db, user.id, "alpha", NOW, source="workshop", option_seed=None
+        )
+    assert learning.own_attempt(db, unshuffled, user.id).option_seed is None  # file order
 
 
 def test_each_answer_keeps_the_style_its_situation_called_for(db, course_root):

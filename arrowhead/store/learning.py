@@ -126,23 +126,18 @@ def new_attempt(
     quiz_id: str,
     now: datetime,
     *,
-    source: str = "self",
-    option_seed: int | None = None,
+    source: str,
+    option_seed: int | None,
 ) -> int:
     """Insert an attempt inside the caller's write transaction; its id.
 
-    option_seed=None draws a fresh random seed. A workshop passes its own seed,
-    so a learner's workshop attempt shows the letters the room saw.
+    A self-paced attempt passes a new_option_seed(); a workshop passes its own
+    seed, so a learner's workshop attempt shows the letters the room saw (None:
+    file order, for a workshop started before options were shuffled).
     """
     cursor = db.execute(
         "INSERT INTO attempts (user_id, quiz_id, source, started_at, option_seed) VALUES (?, ?, ?, ?, ?)",
-        [
-            user_id,
-            quiz_id,
-            source,
-            iso(now),
-            new_option_seed() if option_seed is None else option_seed,
-        ],
+        [user_id, quiz_id, source, iso(now), option_seed],
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
@@ -153,7 +148,7 @@ def start_attempt(
 ) -> Attempt:
     """The user's unfinished attempt at the quiz, or a new one: a double click starts one, not two.
 
-    A new attempt gets a random option order; tests pass option_seed to fix it.
+    A new attempt gets a random option order (option_seed=None); tests pass one to fix it.
     """
     with immediate(db):
         row = db.execute(
@@ -163,7 +158,14 @@ def start_attempt(
             [user_id, quiz_id],
         ).fetchone()
         if row is None:
-            attempt_id = new_attempt(db, user_id, quiz_id, now, option_seed=option_seed)
+            attempt_id = new_attempt(
+                db,
+                user_id,
+                quiz_id,
+                now,
+                source="self",
+                option_seed=new_option_seed() if option_seed is None else option_seed,
+            )
             row = db.execute(
                 f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", [attempt_id]
             ).fetchone()
