@@ -402,6 +402,8 @@ def fit_chart(profile: Profile) -> None:
                         "Share": chosen[style] / total,
                         "Choices": f"{chosen[style]} of {total}",
                         "Fits": "fits" if style == called else "does not fit",
+                        # The fitting part of each bar comes first, from the left.
+                        "Order": 0 if style == called else 1 + STYLES.index(style),
                     }
                 )
     names = [STYLE_NAMES[s] for s in STYLES]
@@ -423,7 +425,7 @@ def fit_chart(profile: Profile) -> None:
                 sort=names,
                 legend=alt.Legend(orient="bottom", title="Style chosen"),
             ),
-            order=alt.Order("Chosen:N", sort="ascending"),
+            order=alt.Order("Order:Q", sort="ascending"),
             tooltip=[
                 "Called for",
                 "Chosen",
@@ -431,7 +433,9 @@ def fit_chart(profile: Profile) -> None:
                 "Fits",
                 alt.Tooltip("Share:Q", format=".0%"),
             ],
-        ),
+        )
+        # A band per called-for style, not a full-height chart for one bar.
+        .properties(height=alt.Step(36)),
         width="stretch",
     )
 
