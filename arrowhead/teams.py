@@ -325,7 +325,7 @@ def _flags(
     if any(o.points < MAX_POINTS and o.share > MOST_CHOSE_SHARE for o in options):
         flags.append(FLAG_MOST_CHOSE_WEAKER)
     # Negative discrimination: the learners who do best overall do worse here
-    # than the weakest third, so the scenario or its best option may mislead.
+    # than the weakest third, so the scenario or its best move may mislead.
     if discrimination is not None and discrimination < 0:
         flags.append(FLAG_STRONG_MISS)
     if any(o.chosen == 0 for o in options):

@@ -294,7 +294,7 @@ def test_admin_sees_content_problems_and_learners_still_get_valid_modules(app_en
     admin = make_user(app_env, "boss", ("admin", "learner"))
     at = app_for(app_env, admin, CONTENT)
     assert (
-        "quizzes/02-beta.toml:17: scenario \"beta-one\", option A: 'points' must be a whole number from 0 to 10"
+        "quizzes/02-beta.toml:15: scenario \"beta-one\", option A: 'points' must be a whole number from 0 to 10"
         in texts(at)
     )
     learner = make_user(app_env, "sam")
