@@ -1,7 +1,8 @@
 """A synthetic sales organisation for demos and benchmarks (pure: a seed in, the same people out).
 
-Learners differ in skill (how often they find the partnership move), in the
-style they fall back on, and in how engaged they are: some never start, some
+Learners differ in skill (how often they find the best move), in the style
+they fall back on when they miss it (any of the three, so a partnership habit
+shows as a misfit where a traditional fix was called for), and in how engaged they are: some never start, some
 stop for weeks, some fail a quiz twice and give up on it, the rest work through
 the course over several weeks and retake quizzes to raise their best score.
 """
@@ -45,6 +46,8 @@ class DemoAnswer:
     style: str
     behaviour: str | None
     answered_at: datetime
+    best_style: str
+    """The style of the scenario's best move, stored with the answer as a real one is."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class DemoAttempt:
     score: int | None
     passed: bool | None
     answers: tuple[DemoAnswer, ...]
+    option_seed: int
+    """The attempt's option order, as a real attempt draws one."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,7 @@ def _learner(
     # Some stop well before now; the rest are still at it.
     stop = now - timedelta(days=rng.uniform(15, 40)) if engagement < 0.22 else now
     skill = rng.betavariate(4, 3)
-    fallback = rng.choices(STYLES[:2], weights=(rng.random(), rng.random()))[0]
+    fallback = rng.choices(STYLES, weights=(rng.random(), rng.random(), 0.5 * rng.random()))[0]
     persistence = rng.random()
     clock = joined
     reads: list[tuple[str, str, datetime]] = []
@@ -193,11 +198,19 @@ def _attempt(
                 option.style,
                 scenario.behaviour or option.behaviour,
                 clock,
+                scenario.best.style,
             )
         )
     score = quiz_score(quiz, {a.scenario_id: a.points for a in answers})
     attempt = DemoAttempt(
-        quiz.id, "self", started, clock, score, has_passed(quiz, score), tuple(answers)
+        quiz.id,
+        "self",
+        started,
+        clock,
+        score,
+        has_passed(quiz, score),
+        tuple(answers),
+        rng.randrange(2**31),
     )
     return attempt, clock
 
@@ -208,7 +221,16 @@ def _workshop(
     quiz = rng.choice(course.quizzes)
     attempt, _ = _attempt(quiz, rng, skill, fallback, clock)
     # Workshop answers count in the style profile, not as a quiz result.
-    return DemoAttempt(quiz.id, "workshop", attempt.started_at, None, None, None, attempt.answers)
+    return DemoAttempt(
+        quiz.id,
+        "workshop",
+        attempt.started_at,
+        None,
+        None,
+        None,
+        attempt.answers,
+        attempt.option_seed,
+    )
 
 
 def demo_staff(teams: int, seed: int) -> list[tuple[str, str, tuple[str, ...]]]:

@@ -10,7 +10,14 @@ from sqlite_utils import Database
 from arrowhead.content import Module
 from arrowhead.course import Course
 from arrowhead.quizzes import Quiz, Scenario
-from arrowhead.scoring import Profile, build_profile, grade_answer, has_passed, quiz_score
+from arrowhead.scoring import (
+    Profile,
+    best_styles,
+    build_profile,
+    grade_answer,
+    has_passed,
+    quiz_score,
+)
 from arrowhead.store import learning
 from arrowhead.store.learning import Answer, Attempt, Finisher, Place
 
@@ -174,6 +181,6 @@ def answer_scenario(
     return learning.record_answer(db, attempt, scenario_id, grade, now, finisher(quiz))
 
 
-def profile_of(db: Database, user_id: int) -> Profile:
-    """The learner's sales-style profile and behaviour strengths."""
-    return build_profile(learning.choices_of(db, user_id))
+def profile_of(db: Database, course: Course, user_id: int) -> Profile:
+    """The learner's profile: style shares, fit to each situation, behaviour strengths."""
+    return build_profile(learning.choices_of(db, user_id, best_styles(course.quizzes)))

@@ -37,7 +37,7 @@ class Option:
     """Slug, unique within the scenario; answers are stored under it."""
     text: str
     points: int
-    """Credit from 0 to MAX_POINTS; the best option has MAX_POINTS."""
+    """Credit from 0 to MAX_POINTS; the best move has MAX_POINTS."""
     style: str
     """The sales style the choice reflects: one of STYLES."""
     behaviour: str | None
@@ -262,7 +262,7 @@ class _QuizChecker:
             options.append(option)
         best = [o for o in options if o.points == MAX_POINTS]
         if options and len(options) == len(raw_options) and len(best) != 1:
-            problem = "has no best option" if not best else f"has {len(best)} best options"
+            problem = "has no best move" if not best else f"has {len(best)} best moves"
             self.report(line, f"{label} {problem}: exactly one option needs points = {MAX_POINTS}")
         if len(self.problems) > before:
             return None

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from arrowhead.course import Course
-from arrowhead.quizzes import BEHAVIOURS, MAX_POINTS, STYLES, Quiz
-from arrowhead.scoring import Profile
+from arrowhead.quizzes import MAX_POINTS, Quiz
 
 NOT_STARTED = "not started"
 ON_TRACK = "on track"
@@ -230,12 +229,16 @@ class OptionTally:
 
 @dataclass(frozen=True)
 class OptionInsight:
-    """How often one option was chosen on first attempts."""
+    """How often one option was chosen on first attempts.
+
+    Options come in file order and carry no letter: each attempt showed them in
+    its own order, so a letter would name different options to different learners.
+    """
 
     option_id: str
-    letter: str
     text: str
     points: int
+    style: str
     chosen: int
     share: float
     """Share (0–1) of the learners who answered the scenario."""
@@ -293,9 +296,9 @@ def quiz_insight(quiz: Quiz, tallies: Iterable[OptionTally]) -> list[ScenarioIns
         options = tuple(
             OptionInsight(
                 option_id=o.id,
-                letter=scenario.letter(o.id),
                 text=o.text,
                 points=o.points,
+                style=o.style,
                 chosen=(chosen := sum(t.chosen for t in mine if t.option_id == o.id)),
                 share=chosen / learners if learners else 0.0,
             )
@@ -340,7 +343,7 @@ def _flags(
     if any(o.points < MAX_POINTS and o.share > MOST_CHOSE_SHARE for o in options):
         flags.append(FLAG_MOST_CHOSE_WEAKER)
     # Negative discrimination: the learners who do best overall do worse here
-    # than the weakest third, so the scenario or its best option may mislead.
+    # than the weakest third, so the scenario or its best move may mislead.
     if discrimination is not None and discrimination < 0:
         flags.append(FLAG_STRONG_MISS)
     if any(o.chosen == 0 for o in options):
@@ -366,32 +369,6 @@ def csv_text(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
     for row in rows:
         writer.writerow([csv_cell(value) for value in row])
     return out.getvalue()
-
-
-@dataclass(frozen=True)
-class ChoiceTally:
-    """Answers of one style and behaviour, counted and summed (one learner's, or a team's)."""
-
-    style: str
-    behaviour: str | None
-    count: int
-    points: int
-    max_points: int
-
-
-def tally_profile(tallies: Iterable[ChoiceTally]) -> Profile:
-    """The same profile scoring.build_profile gives, from counted answers instead of each one."""
-    tallies = list(tallies)
-    total = sum(t.count for t in tallies if t.style in STYLES)
-    styles = {
-        s: (sum(t.count for t in tallies if t.style == s) / total if total else 0.0) for s in STYLES
-    }
-    behaviours: dict[str, float | None] = {}
-    for behaviour in BEHAVIOURS:
-        mine = [t for t in tallies if t.behaviour == behaviour]
-        possible = sum(t.max_points for t in mine)
-        behaviours[behaviour] = 100 * sum(t.points for t in mine) / possible if possible else None
-    return Profile(styles=styles, behaviours=behaviours, answers=sum(t.count for t in tallies))
 
 
 @dataclass(frozen=True)

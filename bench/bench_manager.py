@@ -1,4 +1,4 @@
-"""How fast the manager's overview and scenario insight are at 5,000 learners in 50 teams.
+"""How fast the manager's overview, profile and scenario insight are at 5,000 learners in 50 teams.
 
 Run: python bench/bench_manager.py [--learners 5000] [--teams 50] [--db PATH]
 Builds the demo organisation (about a million answers) into a temporary file,
@@ -21,6 +21,7 @@ from arrowhead import teams
 from arrowhead.accounts import hash_password
 from arrowhead.course import load_course
 from arrowhead.demo import DEMO_PASSWORD, demo_learners, demo_staff, team_names
+from arrowhead.scoring import best_styles, build_profile
 from arrowhead.store import teams as team_store
 from arrowhead.store.accounts import find_user
 from arrowhead.store.database import apply_migrations, open_database
@@ -73,6 +74,14 @@ def main() -> None:
         rows = teams.overview(team_store.learner_records(db, admin, scope, course), course, now)
         return teams.team_totals(rows)
 
+    bests = best_styles(course.quizzes)
+
+    def profile(scope):
+        # What My team does: the team's fit profile and each learner's own.
+        tallies = team_store.choice_tallies(db, admin, scope, bests)
+        team = build_profile(t for mine in tallies.values() for t in mine)
+        return team, [build_profile(mine) for mine in tallies.values()]
+
     def insight(scope):
         overall = team_store.overall_scores(db, admin, scope)
         upper, lower = teams.thirds(overall)
@@ -90,16 +99,17 @@ def main() -> None:
 
     print(
         f"{'scope':<14}{'answers':>9}{'bare SQL':>11}{'overview':>11}{'ratio':>7}"
-        f"{'insight':>10}{'ratio':>7}"
+        f"{'profile':>10}{'ratio':>7}{'insight':>10}{'ratio':>7}"
     )
     for label, scope in (("one team", team_id), ("organisation", None)):
         answers = bare(scope)[0]
         floor = timed(lambda s=scope: bare(s))
         over = timed(lambda s=scope: overview(s))
+        prof = timed(lambda s=scope: profile(s))
         ins = timed(lambda s=scope: insight(s))
         print(
             f"{label:<14}{answers:>9}{floor:>9.0f}ms{over:>9.0f}ms{over / floor:>6.1f}x"
-            f"{ins:>8.0f}ms{ins / floor:>6.1f}x"
+            f"{prof:>8.0f}ms{prof / floor:>6.1f}x{ins:>8.0f}ms{ins / floor:>6.1f}x"
         )
 
 

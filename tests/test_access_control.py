@@ -98,7 +98,7 @@ def reads(db, viewer, team_id, learner_id, attempt_id, course):
     return {
         "team_for": team_store.team_for(db, viewer, team_id),
         "learner_records": team_store.learner_records(db, viewer, team_id, course),
-        "choice_tallies": team_store.choice_tallies(db, viewer, team_id),
+        "choice_tallies": team_store.choice_tallies(db, viewer, team_id, {}),
         "overall_scores": team_store.overall_scores(db, viewer, team_id),
         "option_tallies": team_store.option_tallies(db, viewer, team_id, [], []),
         "team_answers": team_store.team_answers(db, viewer, team_id),
@@ -106,7 +106,7 @@ def reads(db, viewer, team_id, learner_id, attempt_id, course):
         "learner_record": team_store.learner_record(db, viewer, learner_id, course),
         "attempts_of": team_store.attempts_of(db, viewer, learner_id),
         "answers_of": team_store.answers_of(db, viewer, learner_id),
-        "choice_tallies_of": team_store.choice_tallies_of(db, viewer, learner_id),
+        "choice_tallies_of": team_store.choice_tallies_of(db, viewer, learner_id, {}),
         "visible_attempt": team_store.visible_attempt(db, viewer, attempt_id),
     }
 

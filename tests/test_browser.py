@@ -216,3 +216,38 @@ def test_a_page_the_account_lacks_says_so_in_a_sentence(server, browser):
     expect(page.get_by_text("Page not found")).to_have_count(0)
     expect(page.get_by_role("heading", name="My team")).to_have_count(0)
     page.close()
+
+
+def test_an_attempts_option_order_survives_a_reload_and_is_the_reviews(server, browser):
+    seed_admin(server)
+    page = browser.new_page()
+    page.goto(server.url + "/quiz?quiz=three-styles")
+    page.get_by_label("Username").first.fill("boss")
+    page.get_by_label("Password", exact=True).fill("password123")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Start the quiz").click()
+    options = page.locator("[data-testid='stRadio'] [role='radiogroup'] label")
+    expect(options.first).to_be_visible(timeout=15_000)
+
+    # The order the button drew is the attempt's stored one.
+    db = open_database(server.db_path)
+    attempt_id, seed = db.execute("SELECT id, option_seed FROM attempts").fetchone()
+    db.close()
+    scenario = load_course(ROOT).quiz("three-styles").scenarios[0].shuffled(seed)
+    labels = [f"{scenario.letter(o.id)}. {o.text}" for o in scenario.options]
+    assert [text.strip() for text in options.all_inner_texts()] == labels
+
+    page.reload()
+    expect(options.first).to_be_visible(timeout=15_000)
+    assert [text.strip() for text in options.all_inner_texts()] == labels
+
+    best = f"{scenario.letter(scenario.best.id)}. {scenario.best.text}"
+    options.filter(has_text=scenario.best.text).click()
+    page.get_by_role("button", name="Submit answer").click()
+    expect(page.get_by_text("10 of 10 points · the best move")).to_be_visible(timeout=15_000)
+    expect(page.get_by_text(best, exact=True)).to_be_visible()
+
+    page.goto(server.url + f"/review?attempt={attempt_id}")
+    expect(page.get_by_role("heading", name=re.compile("Review:"))).to_be_visible(timeout=15_000)
+    expect(page.get_by_text(best, exact=True)).to_be_visible()
+    page.close()

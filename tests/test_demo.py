@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from arrowhead.cli import cli
 from arrowhead.course import load_course
 from arrowhead.demo import DEMO_PASSWORD, demo_learners
+from arrowhead.scoring import Choice, best_styles, build_profile
 from arrowhead.store import accounts
 from arrowhead.store import teams as team_store
 from arrowhead.store.database import open_database
@@ -37,6 +38,9 @@ def test_demo_fills_an_empty_database_and_replaces_its_own_data(tmp_path):
     rows = overview(team_store.learner_records(db, admin, None, course), course, datetime.now(UTC))
     statuses = {r.status for r in rows}
     assert statuses == set(STATUSES), statuses  # some of every kind
+    # Stored as real records are: each answer with its called-for style, each attempt its order.
+    assert db.execute("SELECT count(*) FROM answers WHERE best_style IS NULL").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM attempts WHERE option_seed IS NULL").fetchone()[0] == 0
     # Running it again replaces the demo organisation rather than adding a second one.
     assert demo(db_path, "--learners", "30", "--teams", "2").exit_code == 0
     assert db.execute("SELECT count(*) FROM users").fetchone()[0] == 30 + 2 + 1
@@ -90,3 +94,21 @@ def test_the_same_seed_gives_the_same_organisation():
 
     assert picture(3) == picture(3)
     assert picture(3) != picture(4)
+
+
+def test_demo_learners_fall_back_on_their_style_when_they_miss_the_best_move():
+    course = load_course(ROOT)
+    bests = best_styles(course.quizzes)
+    fallbacks = []
+    for learner in demo_learners(course, 80, 4, 5, NOW):
+        answers = [a for attempt in learner.attempts for a in attempt.answers]
+        if not answers:
+            continue
+        assert all(a.best_style == bests[a.scenario_id] for a in answers)
+        profile = build_profile(
+            Choice(a.points, 10, a.style, a.behaviour, a.best_style) for a in answers
+        )
+        assert profile.fit is not None and profile.fit < 1  # nobody is perfect
+        fallbacks.append(profile.fallback)
+    # Learners differ in the style they fall back on, and it shows among their misfits.
+    assert {"transactional", "traditional"} <= set(fallbacks)

@@ -43,7 +43,7 @@ def test_manager_sees_a_fresh_result_and_downloads_the_roster(server, browser):
     average = page.get_by_test_id("stMetric").filter(has_text="Average best score")
     expect(average).to_contain_text("–", timeout=15_000)
 
-    # The learner finishes a quiz now, with the best option every time.
+    # The learner finishes a quiz now, with the best move every time.
     course = load_course(ROOT)
     quiz = course.quizzes[0]
     take_quiz(db, course, zed, quiz.id, [s.best.id for s in quiz.scenarios], datetime.now(UTC))

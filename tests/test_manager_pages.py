@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import app_for, texts
-from team_fixtures import build_org, serve_files
+from conftest import NOW, app_for, make_user, texts
+from team_fixtures import build_org, serve_files, take_quiz
 
-from arrowhead.accounts import AccountError
+from arrowhead.accounts import AccountError, User
 from arrowhead.store import teams as team_store
 from arrowhead.store.accounts import find_user, get_user, sign_in
 from arrowhead.teams import COMMAND_LINE
@@ -116,17 +116,23 @@ def test_insight_page_shows_statistics_flags_and_a_small_sample_warning(app_env,
     shown = texts(at)
     assert "Only 2 learners so far" in shown
     first = at.dataframe[0].value
+    # By text in file order: each attempt lettered the options its own way.
     assert dict(zip(first["Option"], first["Chosen"], strict=True)) == {
-        "A. Give the discount.": 1,
-        "B. Explain the value of the service.": 0,
-        "C. Ask what the client is trying to achieve this year.": 1,
+        "Give the discount.": 1,
+        "Explain the value of the service.": 0,
+        "Ask what the client is trying to achieve this year.": 1,
     }
+    assert list(first["Style"]) == ["Transactional", "Traditional", "Partnership"]
     assert "An option nobody picks" in [w.value for w in at.warning]
     stats = rows_of(served.text(at.get("download_button")[0]))
     alpha_one = [r for r in stats if r["scenario"] == "alpha-one"]
     assert {r["facility_percent"] for r in alpha_one} == {"50.0"}
     # Ben's second attempt is not a first attempt: it does not count.
-    assert {r["option"]: r["chosen"] for r in alpha_one} == {"A": "1", "B": "0", "C": "1"}
+    assert {r["option"]: r["chosen"] for r in alpha_one} == {
+        "discount": "1",
+        "explain-value": "0",
+        "strategic": "1",
+    }
 
 
 def test_admin_creates_and_renames_a_team(app_env, org):
@@ -250,3 +256,49 @@ def test_a_team_cannot_take_a_pickers_own_label(app_env, org, name):
     at.multiselect(key=f"people_roles_{org.manager_b.id}").select("facilitator")
     at.button[0].click().run()
     assert team_store.team_of(app_env, org.manager_b.id) is None
+
+
+def table_with(at, column: str):
+    """The page's table that has this column."""
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def add_partnership_habit(db, org) -> User:
+    """A learner in team A who always picks the partnership-tagged option."""
+    pia = make_user(db, "pia", name="Pia Partner")
+    team_store.set_team(db, COMMAND_LINE, pia.id, org.team_a, NOW)
+    when = datetime.now(UTC) - timedelta(days=1)
+    take_quiz(db, org.course, pia, "alpha", ["strategic", "escalate"], when)
+    take_quiz(db, org.course, pia, "beta", ["vision"], when)
+    return pia
+
+
+def test_a_partnership_habit_does_not_look_perfect_to_the_manager(app_env, org):
+    pia = add_partnership_habit(app_env, org)
+    at = app_for(app_env, org.manager_a, LEARNER, learner=str(pia.id))
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Fitted the situation"] == "67%"
+    assert metrics["Fallback style"] == "Partnership"
+    assert "How fit is worked out" in texts(at)
+    team = app_for(app_env, org.manager_a, TEAM)
+    own = table_with(team, "Fit").set_index("Learner")
+    assert own.loc["Pia Partner", "Partnership"] == 100  # by style shares alone: ideal
+    assert own.loc["Pia Partner", "Fit"] == pytest.approx(200 / 3)
+    assert own.loc["Pia Partner", "Fallback"] == "Partnership"
+    assert own.loc["Ana Able", "Fit"] == 100 and own.loc["Ana Able", "Fallback"] == "–"
+    assert own.loc["Ben Stuck", "Fit"] == 0
+    team_metrics = {m.label: m.value for m in team.metric}
+    assert team_metrics["Fitted the situation"] == "50%"  # 5 of 10 choices in team A
+
+
+def test_the_learner_page_letters_each_answer_as_its_attempt_showed_it(app_env, org):
+    attempt = team_store.attempts_of(app_env, org.manager_a, org.ana.id)[0]
+    scenario = org.course.scenario("alpha", "alpha-one").shuffled(attempt.option_seed)
+    at = app_for(app_env, org.manager_a, LEARNER, learner=str(org.ana.id))
+    answers = table_with(at, "Choice")
+    first = answers[answers["Scenario"] == "The first situation"]["Choice"].iloc[0]
+    assert (
+        first
+        == f"{scenario.letter('strategic')}. Ask what the client is trying to achieve this year."
+    )

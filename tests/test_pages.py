@@ -4,6 +4,8 @@ import pytest
 from conftest import NOW, ROOT, app_for, hold_login, make_user, texts
 from streamlit.testing.v1 import AppTest
 
+from arrowhead import journey
+from arrowhead.course import load_course
 from arrowhead.store import accounts, learning
 from arrowhead.store import teams as team_store
 from arrowhead.teams import COMMAND_LINE
@@ -155,17 +157,27 @@ def take_quiz(at, choices):
     return at
 
 
-def test_quiz_shows_feedback_stores_answers_and_scores(app_env):
+def shown_letter(db, user, course_root, attempt_id, scenario_id, option_id):
+    """The letter an option has in the stored order of one attempt."""
+    attempt = learning.own_attempt(db, attempt_id, user.id)
+    scenario = load_course(course_root).scenario(attempt.quiz_id, scenario_id)
+    return scenario.shuffled(attempt.option_seed).letter(option_id)
+
+
+def test_quiz_shows_feedback_stores_answers_and_scores(app_env, course_root):
     user = make_user(app_env)
     at = app_for(app_env, user, QUIZ, quiz="alpha")
     button(at, "Start the quiz").click().run()
+    attempt = learning.open_attempt(app_env, user.id, "alpha")
+    assert attempt.option_seed is not None  # the button drew this attempt's order
     assert "Scenario 1 of 2" in str(at.get("progress")[0].proto.text)
     at.radio[0].set_value("explain-value")
     button(at, "Submit answer").click().run()
     shown = texts(at)
     assert "5 of 10 points · partial credit" in shown
     assert "Reasonable, but you stay at the level you are comfortable in." in shown
-    assert "Best option — C. Ask what the client is trying to achieve this year." in shown
+    best = shown_letter(app_env, user, course_root, attempt.id, "alpha-one", "strategic")
+    assert f"The best move — {best}. Ask what the client is trying to achieve this year." in shown
     assert "Style: Traditional" in shown
     button(at, "Next scenario →").click().run()
     at.radio[0].set_value("escalate")
@@ -216,7 +228,7 @@ def test_tampered_quiz_id_gets_a_plain_message(app_env):
     assert "That quiz does not exist." in texts(at)
 
 
-def test_review_shows_choice_feedback_and_best_option(app_env):
+def test_review_shows_choice_feedback_and_best_move(app_env, course_root):
     user = make_user(app_env)
     take_quiz(app_for(app_env, user, QUIZ, quiz="alpha"), ["discount", "escalate"])
     attempt = learning.attempts_of(app_env, user.id, "alpha")[0]
@@ -224,7 +236,9 @@ def test_review_shows_choice_feedback_and_best_option(app_env):
     shown = texts(at)
     assert "Review: Alpha quiz" in shown
     assert "You compete on price and teach the client to ask again." in shown
-    assert "Best option — C. Ask what the client is trying to achieve this year." in shown
+    best = shown_letter(app_env, user, course_root, attempt.id, "alpha-one", "strategic")
+    assert f"The best move — {best}. Ask what the client is trying to achieve this year." in shown
+    assert "· the best move" in shown  # escalate was the best move in alpha-two
     assert "You adapt to the client and keep momentum." in shown
 
 
@@ -246,8 +260,15 @@ def test_progress_page_shows_scores_profile_and_advice(app_env):
     assert not at.exception
     shown = texts(at)
     assert "My progress" in shown
-    assert "Your choices tend to stay at the level where you are comfortable" in shown
-    assert len(at.get("vega_lite_chart")) == 3  # scores, styles, behaviours
+    assert (
+        "When a situation called for a partnership move, you reached for a traditional move "
+        "2 times of 2" in shown
+    )
+    assert len(at.get("vega_lite_chart")) == 4  # scores, fit, styles, behaviours
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Fitted the situation"] == "0%"
+    assert metrics["Fallback style"] == "Traditional"
+    assert "How fit is worked out" in shown
     table = at.dataframe[0].value
     assert list(table["Best"]) == ["40%", "–"]
 
@@ -350,3 +371,74 @@ def test_an_attempt_completed_by_an_authors_edit_is_closed_when_the_quiz_opens(
     assert "Your latest score: 100% — passed." in texts(at)
     [attempt] = learning.attempts_of(app_env, user.id, "alpha")
     assert (attempt.score, attempt.passed) == (100, True)
+
+
+SEEDS = (1, 3)
+"""Two option seeds whose orders of alpha-one differ from each other and from file order."""
+
+
+def options_shown(at) -> list[str]:
+    """The option labels of the scenario on screen, in the order shown."""
+    return list(at.radio[0].options)
+
+
+def expected_labels(course_root, scenario_id, seed) -> list[str]:
+    scenario = load_course(course_root).scenario("alpha", scenario_id).shuffled(seed)
+    return [f"{scenario.letter(o.id)}. {o.text}" for o in scenario.options]
+
+
+def test_an_attempts_option_order_survives_a_reload_and_is_the_reviews(app_env, course_root):
+    user = make_user(app_env)
+    seed = SEEDS[0]
+    labels = expected_labels(course_root, "alpha-one", seed)
+    in_file_order = expected_labels(course_root, "alpha-one", None)
+    assert [label[3:] for label in labels] != [label[3:] for label in in_file_order]
+    attempt = learning.start_attempt(app_env, user.id, "alpha", NOW, option_seed=seed)
+    at = app_for(app_env, user, QUIZ, quiz="alpha")
+    assert options_shown(at) == labels
+    # A reload is a new session on the same records: the same order.
+    again = app_for(app_env, user, QUIZ, quiz="alpha")
+    assert options_shown(again) == labels
+    again.radio[0].set_value("explain-value")
+    button(again, "Submit answer").click().run()
+    mine = next(label for label in labels if label.endswith("Explain the value of the service."))
+    best = next(label for label in labels if label.endswith("this year."))
+    shown = texts(again)
+    assert f"**{mine}** — 5 of 10 points · partial credit" in shown
+    assert f"**The best move — {best}**" in shown
+    button(again, "Next scenario →").click().run()
+    two = expected_labels(course_root, "alpha-two", seed)
+    assert options_shown(again) == two
+    again.radio[0].set_value("escalate")
+    button(again, "Submit answer").click().run()
+    review = texts(app_for(app_env, user, REVIEW, attempt=str(attempt.id)))
+    assert f"**{mine}** — 5 of 10 points · partial credit" in review
+    assert f"**The best move — {best}**" in review
+    escalate = next(label for label in two if label.endswith("with the sponsor."))
+    assert f"**{escalate}** — 10 of 10 points · the best move" in review
+
+
+def test_two_attempts_show_their_options_in_different_orders(app_env, course_root):
+    user = make_user(app_env)
+    quiz = load_course(course_root).quiz("alpha")
+    first, second = (expected_labels(course_root, "alpha-one", seed) for seed in SEEDS)
+    assert first != second
+    attempt = learning.start_attempt(app_env, user.id, "alpha", NOW, option_seed=SEEDS[0])
+    assert options_shown(app_for(app_env, user, QUIZ, quiz="alpha")) == first
+    for scenario in quiz.scenarios:
+        journey.answer_scenario(app_env, attempt, quiz, scenario.id, scenario.best.id, NOW)
+    learning.start_attempt(app_env, user.id, "alpha", NOW, option_seed=SEEDS[1])
+    assert options_shown(app_for(app_env, user, QUIZ, quiz="alpha")) == second
+    # The first attempt's review keeps its own letters.
+    review = texts(app_for(app_env, user, REVIEW, attempt=str(attempt.id)))
+    best = next(label for label in first if label.endswith("this year."))
+    assert f"**{best}** — 10 of 10 points · the best move" in review
+
+
+def test_an_attempt_from_before_shuffling_shows_file_order(app_env, course_root):
+    user = make_user(app_env)
+    attempt = learning.start_attempt(app_env, user.id, "alpha", NOW)
+    app_env.execute("UPDATE attempts SET option_seed = NULL WHERE id = ?", [attempt.id])
+    at = app_for(app_env, user, QUIZ, quiz="alpha")
+    assert options_shown(at) == expected_labels(course_root, "alpha-one", None)
+    assert options_shown(at)[0] == "A. Give the discount."

@@ -130,12 +130,12 @@ def test_a_seed_shuffles_options_the_same_way_every_time(tmp_path):
         (
             "points = 10",
             "points = 9",
-            'quizzes/01-alpha.toml:5: scenario "first" has no best option',
+            'quizzes/01-alpha.toml:5: scenario "first" has no best move',
         ),
         (
             "points = 5",
             "points = 10",
-            'quizzes/01-alpha.toml:5: scenario "first" has 2 best options',
+            'quizzes/01-alpha.toml:5: scenario "first" has 2 best moves',
         ),
         (
             '  [[scenarios.options]]\n  id = "mid"',

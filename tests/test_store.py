@@ -10,7 +10,7 @@ from arrowhead import journey
 from arrowhead.accounts import LOCKED_OUT, SIGN_IN_FAILED, AccountError, is_locked_out
 from arrowhead.course import load_course
 from arrowhead.store import accounts, learning
-from arrowhead.store.database import apply_migrations, open_database
+from arrowhead.store.database import apply_migrations, immediate, open_database
 
 
 def test_database_is_in_wal_mode_with_a_busy_timeout(db):
@@ -310,3 +310,90 @@ def test_spread_out_failures_lock_for_the_full_fifteen_minutes(db):
     with pytest.raises(AccountError, match="Too many failed sign-ins"):
         accounts.sign_in(db, "sam", "password123", NOW + timedelta(minutes=28))
     assert accounts.sign_in(db, "sam", "password123", NOW + timedelta(minutes=30)).username == "sam"
+
+
+def test_a_new_attempt_gets_a_random_option_seed_kept_with_it(db):
+    user = make_user(db)
+    seeds = set()
+    for _ in range(3):
+        attempt = learning.start_attempt(db, user.id, "alpha", NOW)
+        assert attempt.option_seed is not None and 0 <= attempt.option_seed < 2**31
+        # A reload reads the same seed back: the order does not change mid-attempt.
+        assert learning.open_attempt(db, user.id, "alpha").option_seed == attempt.option_seed
+        assert learning.start_attempt(db, user.id, "alpha", NOW).option_seed == attempt.option_seed
+        seeds.add(attempt.option_seed)
+        db.execute(
+            "UPDATE attempts SET finished_at = ? WHERE id = ?", [NOW.isoformat(), attempt.id]
+        )
+    assert len(seeds) == 3  # 2**31 values: three draws that clash would mean no randomness
+
+
+def test_a_test_or_a_workshop_can_fix_the_option_seed(db):
+    user = make_user(db)
+    attempt = learning.start_attempt(db, user.id, "alpha", NOW, option_seed=42)
+    assert learning.own_attempt(db, attempt.id, user.id).option_seed == 42
+    with immediate(db):
+        workshop_attempt = learning.new_attempt(
+            db, user.id, "beta", NOW, source="workshop", option_seed=7
+        )
+    stored = learning.own_attempt(db, workshop_attempt, user.id)
+    assert (stored.source, stored.option_seed) == ("workshop", 7)
+    with immediate(db):
+        unshuffled = learning.new_attempt(
+            db, user.id, "alpha", NOW, source="workshop", option_seed=None
+        )
+    assert learning.own_attempt(db, unshuffled, user.id).option_seed is None  # file order
+
+
+def test_each_answer_keeps_the_style_its_situation_called_for(db, course_root):
+    course = load_course(course_root)
+    user = make_user(db)
+    beta = course.quiz("beta")
+    attempt = learning.start_attempt(db, user.id, "beta", NOW)
+    answer = journey.answer_scenario(db, attempt, beta, "beta-one", "vision", NOW)
+    assert (answer.style, answer.best_style) == ("partnership", "traditional")
+    # An author later makes the partnership option the best: the record keeps what was called for.
+    path = course_root / "quizzes" / "02-beta.toml"
+    text = (
+        path.read_text().replace("points = 10", "points = 9").replace("points = 3", "points = 10")
+    )
+    path.write_text(text)
+    edited = load_course(course_root)
+    assert edited.quiz("beta").scenario("beta-one").best.id == "vision"
+    profile = journey.profile_of(db, edited, user.id)
+    assert profile.fit == 0.0 and profile.fallback == "partnership"
+
+
+def test_records_from_before_the_upgrade_keep_file_order_and_read_the_courses_best_style(
+    db_path, tmp_path, course_root
+):
+    """Attempts and answers stored before option_seed and best_style existed keep working."""
+    from arrowhead.store.schema import core
+
+    old = open_database(tmp_path / "old.db")
+    core.apply(old, stop_before="add_option_seed_to_attempts")
+    old.execute(
+        "INSERT INTO users (id, username, display_name, created_at) VALUES (1, 'sam', 'Sam', ?)",
+        [NOW.isoformat()],
+    )
+    old.execute(
+        "INSERT INTO attempts (id, user_id, quiz_id, started_at) VALUES (1, 1, 'beta', ?)",
+        [NOW.isoformat()],
+    )
+    old.execute(
+        """INSERT INTO answers (attempt_id, user_id, quiz_id, scenario_id, option_id, points,
+           max_points, style, answered_at)
+           VALUES (1, 1, 'beta', 'beta-one', 'vision', 3, 10, 'partnership', ?)""",
+        [NOW.isoformat()],
+    )
+    apply_migrations(old)
+    attempt = learning.own_attempt(old, 1, 1)
+    assert attempt.option_seed is None
+    course = load_course(course_root)
+    scenario = course.quiz("beta").scenario("beta-one")
+    assert scenario.shuffled(attempt.option_seed) == scenario  # file order, as it was shown
+    assert learning.answers_in(old, 1)[0].best_style is None
+    profile = journey.profile_of(old, course, 1)
+    assert profile.called_for["traditional"]["partnership"] == 1
+    assert profile.fallback == "partnership"
+    old.close()

@@ -9,6 +9,7 @@ from conftest import NOW, make_user
 from team_fixtures import build_org
 
 from arrowhead.accounts import AccountError
+from arrowhead.scoring import best_styles, build_profile
 from arrowhead.store import accounts
 from arrowhead.store import teams as team_store
 from arrowhead.store.database import apply_migrations
@@ -97,9 +98,11 @@ def test_workshop_answers_count_in_the_profile_not_as_results(db, org):
     )
     dan = team_store.learner_record(db, org.admin, org.dan.id, org.course)
     assert dan.quizzes == () and dan.last_active == NOW
-    assert [t.style for t in team_store.choice_tallies_of(db, org.admin, org.dan.id)] == [
-        "partnership"
-    ]
+    bests = best_styles(org.course.quizzes)
+    assert [
+        (t.style, t.best_style)
+        for t in team_store.choice_tallies_of(db, org.admin, org.dan.id, bests)
+    ] == [("partnership", "traditional")]  # stored without a best style: the course's stands in
     assert {a.source for a in team_store.answers_of(db, org.admin, org.dan.id)} == {"workshop"}
     # Not a first self-paced attempt either.
     assert org.dan.id not in team_store.overall_scores(db, org.admin, None)
@@ -118,3 +121,39 @@ def test_migrations_apply_once(db):
     apply_migrations(db)
     apply_migrations(db)
     assert "teams" in db.table_names()
+
+
+def test_team_fit_profile_is_counted_in_sql_by_learner_called_for_and_chosen_style(db, org):
+    bests = best_styles(org.course.quizzes)
+    tallies = team_store.choice_tallies(db, org.manager_a, org.team_a, bests)
+    assert set(tallies) == {org.ana.id, org.ben.id}  # Dan has no answers; Cleo is in team B
+    ana = build_profile(tallies[org.ana.id])
+    # Ana chose the best move every time, the traditional fix in beta included.
+    assert ana.fit == 1.0 and ana.fallback is None
+    assert ana.called_for["traditional"]["traditional"] == 1
+    ben = build_profile(tallies[org.ben.id])
+    assert ben.judged == 4 and ben.fitted == 0
+    assert ben.misfits == {"transactional": 2, "traditional": 2, "partnership": 0}
+    assert ben.fallback == "transactional"  # a tie goes to the first style
+    team = build_profile(t for mine in tallies.values() for t in mine)
+    assert team.answers == 7 and team.fit == pytest.approx(3 / 7)
+
+
+def test_fit_tallies_stream_down_the_covering_index(db, org):
+    """The team profile must stay fast at a million answers: no answer row read, nothing sorted."""
+    plan = " | ".join(
+        row[3]
+        for row in db.execute(
+            f"EXPLAIN QUERY PLAN WITH {team_store._SCOPE} {team_store._CHOICE_TALLIES}",
+            {"teams": f"[{org.team_a}]"},
+        )
+    )
+    assert "COVERING INDEX answers_fit_profile" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_answers_stored_before_the_best_style_was_kept_use_the_courses(db, org):
+    db.execute("UPDATE answers SET best_style = NULL WHERE user_id = ?", [org.ana.id])
+    bests = best_styles(org.course.quizzes)
+    ana = build_profile(team_store.choice_tallies_of(db, org.admin, org.ana.id, bests))
+    assert ana.judged == 3 and ana.fit == 1.0
+    assert ana.called_for["traditional"]["traditional"] == 1

@@ -8,7 +8,7 @@ from conftest import NOW, make_user
 
 from arrowhead import journey
 from arrowhead.quizzes import Option, Scenario
-from arrowhead.scoring import grade_answer
+from arrowhead.scoring import build_profile, grade_answer
 from arrowhead.store import (
     learning,
     schema,  # noqa: F401  registers the core migrations
@@ -207,7 +207,11 @@ def test_a_learners_final_vote_goes_on_their_record_as_a_workshop_answer(db, fac
         ("alpha-one", "strategic", 10)
     ]
     # Workshop answers feed the style profile but are not quiz results.
-    assert journey.profile_of(db, learner.id).answers == 1
+    [choice] = learning.choices_of(db, learner.id, {})
+    assert build_profile([choice]).answers == 1
+    assert (
+        choice.best_style == "partnership"
+    )  # the called-for style is copied on workshop answers too
     assert journey.finished_attempts(db, learner.id) == []
     assert learning.open_attempt(db, learner.id, "alpha") is None
     store.act(db, facilitator, workshop.id, "end", NOW + timedelta(minutes=30))

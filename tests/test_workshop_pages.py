@@ -329,7 +329,7 @@ def test_a_blank_nickname_is_refused_plainly(app_env, facilitator, workshop):
 
 
 def test_a_signed_in_learner_joins_as_themselves_and_the_answer_goes_on_their_record(
-    app_env, facilitator, workshop
+    app_env, facilitator, workshop, course_root
 ):
     learner = make_user(app_env, "lou", name="Lou Learner")
     at = app_for(app_env, learner, page=JOIN, code=workshop.join_code)
@@ -356,7 +356,13 @@ def test_a_signed_in_learner_joins_as_themselves_and_the_answer_goes_on_their_re
     assert not page.exception
     answers = next(df.value for df in page.dataframe if "Points" in df.value.columns)
     [row] = answers.to_dict("records")
-    assert (row["Source"], row["Option"], row["Points"]) == ("workshop", "B", 5)
+    # Lettered as that attempt (the workshop's order) showed the options.
+    shown = load_course(course_root).scenario("alpha", "alpha-one").shuffled(attempt.option_seed)
+    assert (row["Source"], row["Choice"], row["Points"]) == (
+        "workshop",
+        f"{shown.letter('explain-value')}. Explain the value of the service.",
+        5,
+    )
 
 
 def test_the_summary_compares_first_vote_and_revote_and_downloads(

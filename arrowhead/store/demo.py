@@ -175,6 +175,7 @@ def _write_batch(
                     iso(attempt.finished_at) if attempt.finished_at else None,
                     attempt.score,
                     None if attempt.passed is None else int(attempt.passed),
+                    attempt.option_seed,
                 )
             )
             answers.extend(
@@ -189,6 +190,7 @@ def _write_batch(
                     a.style,
                     a.behaviour,
                     iso(a.answered_at),
+                    a.best_style,
                 )
                 for a in attempt.answers
             )
@@ -202,13 +204,14 @@ def _write_batch(
         reads,
     )
     db.conn.executemany(
-        """INSERT INTO attempts (id, user_id, quiz_id, source, started_at, finished_at, score, passed)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        """INSERT INTO attempts (id, user_id, quiz_id, source, started_at, finished_at, score,
+           passed, option_seed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         attempts,
     )
     db.conn.executemany(
         """INSERT INTO answers (attempt_id, user_id, quiz_id, scenario_id, option_id, points,
-           max_points, style, behaviour, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+           max_points, style, behaviour, answered_at, best_style)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         answers,
     )
     counts["learners"] += len(batch)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +25,8 @@ class Attempt:
     finished_at: str | None
     score: int | None
     passed: bool | None
+    option_seed: int | None
+    """Shuffles the options of every scenario in this attempt (Scenario.shuffled); None: file order."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class Answer:
     style: str
     behaviour: str | None
     answered_at: str
+    best_style: str | None
+    """The style of the scenario's best move when it was answered; None for older answers."""
 
 
 @dataclass(frozen=True)
@@ -90,11 +95,13 @@ def last_place(db: Database, user_id: int) -> Place | None:
     return Place(*row) if row else None
 
 
-_ATTEMPT_COLUMNS = "id, user_id, quiz_id, source, started_at, finished_at, score, passed"
+_ATTEMPT_COLUMNS = (
+    "id, user_id, quiz_id, source, started_at, finished_at, score, passed, option_seed"
+)
 
 
 def _attempt(row: tuple) -> Attempt:
-    attempt_id, user_id, quiz_id, source, started_at, finished_at, score, passed = row
+    attempt_id, user_id, quiz_id, source, started_at, finished_at, score, passed, seed = row
     return Attempt(
         id=attempt_id,
         user_id=user_id,
@@ -104,11 +111,45 @@ def _attempt(row: tuple) -> Attempt:
         finished_at=finished_at,
         score=score,
         passed=None if passed is None else bool(passed),
+        option_seed=seed,
     )
 
 
-def start_attempt(db: Database, user_id: int, quiz_id: str, now: datetime) -> Attempt:
-    """The user's unfinished attempt at the quiz, or a new one: a double click starts one, not two."""
+def new_option_seed() -> int:
+    """A random seed for a new attempt's option order (unpredictable, so no order can be learned)."""
+    return secrets.randbelow(2**31)
+
+
+def new_attempt(
+    db: Database,
+    user_id: int,
+    quiz_id: str,
+    now: datetime,
+    *,
+    source: str,
+    option_seed: int | None,
+) -> int:
+    """Insert an attempt inside the caller's write transaction; its id.
+
+    A self-paced attempt passes a new_option_seed(); a workshop passes its own
+    seed, so a learner's workshop attempt shows the letters the room saw (None:
+    file order, for a workshop started before options were shuffled).
+    """
+    cursor = db.execute(
+        "INSERT INTO attempts (user_id, quiz_id, source, started_at, option_seed) VALUES (?, ?, ?, ?, ?)",
+        [user_id, quiz_id, source, iso(now), option_seed],
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def start_attempt(
+    db: Database, user_id: int, quiz_id: str, now: datetime, *, option_seed: int | None = None
+) -> Attempt:
+    """The user's unfinished attempt at the quiz, or a new one: a double click starts one, not two.
+
+    A new attempt gets a random option order (option_seed=None); tests pass one to fix it.
+    """
     with immediate(db):
         row = db.execute(
             f"""SELECT {_ATTEMPT_COLUMNS} FROM attempts
@@ -117,12 +158,16 @@ def start_attempt(db: Database, user_id: int, quiz_id: str, now: datetime) -> At
             [user_id, quiz_id],
         ).fetchone()
         if row is None:
-            cursor = db.execute(
-                "INSERT INTO attempts (user_id, quiz_id, started_at) VALUES (?, ?, ?)",
-                [user_id, quiz_id, iso(now)],
+            attempt_id = new_attempt(
+                db,
+                user_id,
+                quiz_id,
+                now,
+                source="self",
+                option_seed=new_option_seed() if option_seed is None else option_seed,
             )
             row = db.execute(
-                f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", [cursor.lastrowid]
+                f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", [attempt_id]
             ).fetchone()
     return _attempt(row)
 
@@ -157,13 +202,17 @@ def attempts_of(db: Database, user_id: int, quiz_id: str | None = None) -> list[
     return [_attempt(row) for row in db.execute(sql + " ORDER BY started_at, id", params)]
 
 
+_ANSWER_COLUMNS = (
+    "scenario_id, option_id, points, max_points, style, behaviour, answered_at, best_style"
+)
+
+
 def answers_in(db: Database, attempt_id: int) -> list[Answer]:
     """The answers given in an attempt, in the order given."""
     return [
         Answer(*row)
         for row in db.execute(
-            """SELECT scenario_id, option_id, points, max_points, style, behaviour, answered_at
-               FROM answers WHERE attempt_id = ? ORDER BY id""",
+            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE attempt_id = ? ORDER BY id",
             [attempt_id],
         )
     ]
@@ -204,8 +253,7 @@ def record_answer(
             )
             _close_if_complete(db, attempt.id, finish, now)
         row = db.execute(
-            """SELECT scenario_id, option_id, points, max_points, style, behaviour, answered_at
-               FROM answers WHERE attempt_id = ? AND scenario_id = ?""",
+            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE attempt_id = ? AND scenario_id = ?",
             [attempt.id, scenario_id],
         ).fetchone()
     if row is None:
@@ -227,18 +275,21 @@ def write_answer(
     """Store a graded choice inside the caller's write transaction.
 
     Self-paced answers keep the first choice (replace=False); a workshop keeps
-    the learner's latest vote (replace=True).
+    the learner's latest vote (replace=True). The grade's copy of the best
+    move's style goes with it, so the fit profile stays true after an edit.
     """
     on_conflict = (
         """DO UPDATE SET option_id = excluded.option_id, points = excluded.points,
            max_points = excluded.max_points, style = excluded.style,
-           behaviour = excluded.behaviour, answered_at = excluded.answered_at"""
+           behaviour = excluded.behaviour, answered_at = excluded.answered_at,
+           best_style = excluded.best_style"""
         if replace
         else "DO NOTHING"
     )
     db.execute(
         f"""INSERT INTO answers (attempt_id, user_id, quiz_id, scenario_id, option_id, points,
-               max_points, style, behaviour, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               max_points, style, behaviour, answered_at, best_style)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (attempt_id, scenario_id) {on_conflict}""",
         [
             attempt_id,
@@ -251,6 +302,7 @@ def write_answer(
             grade.style,
             grade.behaviour,
             iso(now),
+            grade.best_style,
         ],
     )
 
@@ -279,11 +331,23 @@ def _close_if_complete(db: Database, attempt_id: int, finish: Finisher, now: dat
         )
 
 
-def choices_of(db: Database, user_id: int) -> list[Choice]:
-    """Every choice the user has made, for the style profile."""
+def choices_of(db: Database, user_id: int, best_styles: Mapping[str, str]) -> list[Choice]:
+    """Every choice the user has made, for the profile.
+
+    best_styles (scenario id -> its best move's style, from the course as it is
+    now) stands in for the copy that answers stored before it was kept lack.
+    """
     return [
-        Choice(points=row[0], max_points=row[1], style=row[2], behaviour=row[3])
-        for row in db.execute(
-            "SELECT points, max_points, style, behaviour FROM answers WHERE user_id = ?", [user_id]
+        Choice(
+            points=points,
+            max_points=max_points,
+            style=style,
+            behaviour=behaviour,
+            best_style=best_style or best_styles.get(scenario_id),
+        )
+        for scenario_id, points, max_points, style, behaviour, best_style in db.execute(
+            """SELECT scenario_id, points, max_points, style, behaviour, best_style
+               FROM answers WHERE user_id = ?""",
+            [user_id],
         )
     ]

@@ -102,3 +102,22 @@ def create_learning_records(db: Database) -> None:
             updated_at TEXT NOT NULL
         )""",
     )
+
+
+@core()
+def add_option_seed_to_attempts(db: Database) -> None:
+    """Each attempt's option order: the seed its scenarios' options are shuffled by.
+
+    NULL for attempts stored before orders were shuffled: they keep file order.
+    """
+    _run(db, "ALTER TABLE attempts ADD COLUMN option_seed INTEGER")
+
+
+@core()
+def add_best_style_to_answers(db: Database) -> None:
+    """The style of the scenario's best move, copied onto each answer like its points.
+
+    It is the style the situation called for, so the profile can say whether a
+    choice fitted. NULL for answers stored before: read from the course instead.
+    """
+    _run(db, "ALTER TABLE answers ADD COLUMN best_style TEXT")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,18 +18,18 @@ from sqlite_utils.migrations import Migrations
 
 from arrowhead.accounts import ROLES, User
 from arrowhead.course import Course
+from arrowhead.scoring import Choice
 from arrowhead.store import accounts
 
 # The core set must be registered first: these migrations index its tables.
 from arrowhead.store import schema as _core  # noqa: F401
 from arrowhead.store.database import MIGRATION_SETS, immediate, iso
-from arrowhead.store.learning import Attempt, _attempt
+from arrowhead.store.learning import _ATTEMPT_COLUMNS, Attempt, _attempt
 from arrowhead.teams import (
     INVITE_LENGTH,
     LOWER,
     MIDDLE,
     UPPER,
-    ChoiceTally,
     CommandLine,
     LearnerRecord,
     OptionTally,
@@ -103,6 +103,17 @@ def index_for_team_views(db: Database) -> None:
         "CREATE INDEX attempts_by_user_source_quiz ON attempts(user_id, source, quiz_id, id)",
         # Covers the style profile's tallies without reading the answer rows.
         "CREATE INDEX answers_profile ON answers(user_id, style, behaviour, points, max_points)",
+    )
+
+
+@team_migrations()
+def index_for_fit_profile(db: Database) -> None:
+    """Cover the fit profile's tallies (by called-for style and style chosen) instead of the old ones."""
+    _run(
+        db,
+        "DROP INDEX answers_profile",
+        """CREATE INDEX answers_fit_profile
+           ON answers(user_id, best_style, style, behaviour, points, max_points)""",
     )
 
 
@@ -286,34 +297,75 @@ def _records(db: Database, scope: str, params: dict, course: Course) -> list[Lea
     return records
 
 
-def choice_tallies(db: Database, viewer: User, team_id: int | None) -> dict[int, list[ChoiceTally]]:
-    """Every answer in scope, counted by learner, style and behaviour (workshop answers too)."""
-    tallies: dict[int, list[ChoiceTally]] = {}
-    for user_id, style, behaviour, count, points, max_points in db.execute(
-        f"""WITH {_SCOPE}
-            SELECT an.user_id, an.style, an.behaviour, count(*), sum(an.points), sum(an.max_points)
-            FROM scope JOIN answers an ON an.user_id = scope.user_id
-            GROUP BY an.user_id, an.style, an.behaviour""",
-        {"teams": json.dumps(_scope(db, viewer, team_id))},
-    ):
-        tallies.setdefault(user_id, []).append(
-            ChoiceTally(style, behaviour, count, points, max_points)
-        )
-    return tallies
+def choice_tallies(
+    db: Database, viewer: User, team_id: int | None, best_styles: Mapping[str, str]
+) -> dict[int, list[Choice]]:
+    """Every answer in scope (workshop answers too), counted by learner, by the style the
+    situation called for, the style chosen and the behaviour: counted Choices for the profile.
+
+    best_styles (scenario id -> its best move's style) stands in for the copy
+    that answers stored before it was kept lack.
+    """
+    return _choice_tallies(
+        db, _SCOPE, {"teams": json.dumps(_scope(db, viewer, team_id))}, best_styles
+    )
 
 
-def choice_tallies_of(db: Database, viewer: User, user_id: int) -> list[ChoiceTally]:
-    """One learner's answers counted by style and behaviour, if the viewer may see them."""
+def choice_tallies_of(
+    db: Database, viewer: User, user_id: int, best_styles: Mapping[str, str]
+) -> list[Choice]:
+    """One learner's answers counted as choice_tallies counts them, if the viewer may see them."""
     if not manages(db, viewer, user_id):
         return []
-    return [
-        ChoiceTally(*row)
-        for row in db.execute(
-            """SELECT style, behaviour, count(*), sum(points), sum(max_points) FROM answers
-               WHERE user_id = ? GROUP BY style, behaviour""",
-            [user_id],
-        )
+    found = _choice_tallies(db, "scope(user_id) AS (SELECT :user)", {"user": user_id}, best_styles)
+    return found.get(user_id, [])
+
+
+# Counted in SQL, streaming down answers_fit_profile in user id order, so
+# Python sees a few rows per learner and nothing is sorted.
+_CHOICE_TALLIES = """
+    SELECT an.user_id, an.best_style, an.style, an.behaviour,
+      count(*), sum(an.points), sum(an.max_points)
+    FROM scope JOIN answers an ON an.user_id = scope.user_id
+    WHERE an.best_style IS NOT NULL
+    GROUP BY an.user_id, an.best_style, an.style, an.behaviour"""
+
+# Answers stored before the best style was copied onto them: grouped by
+# scenario as well, to look the best style up in the course. One index step per
+# learner finds none on a database that has only newer answers.
+_OLDER_CHOICE_TALLIES = """
+    SELECT an.user_id, an.scenario_id, an.style, an.behaviour,
+      count(*), sum(an.points), sum(an.max_points)
+    FROM scope JOIN answers an ON an.user_id = scope.user_id
+    WHERE an.best_style IS NULL
+    GROUP BY an.user_id, an.scenario_id, an.style, an.behaviour"""
+
+
+def _choice_tallies(
+    db: Database, scope: str, params: dict, best_styles: Mapping[str, str]
+) -> dict[int, list[Choice]]:
+    tallies: dict[int, list[Choice]] = {}
+    rows = [
+        *db.execute(f"WITH {scope} {_CHOICE_TALLIES}", params),
+        *(
+            (user_id, best_styles.get(scenario_id), *rest)
+            for user_id, scenario_id, *rest in db.execute(
+                f"WITH {scope} {_OLDER_CHOICE_TALLIES}", params
+            )
+        ),
     ]
+    for user_id, best_style, style, behaviour, count, points, max_points in rows:
+        tallies.setdefault(user_id, []).append(
+            Choice(
+                points=points,
+                max_points=max_points,
+                style=style,
+                behaviour=behaviour,
+                best_style=best_style,
+                count=count,
+            )
+        )
+    return tallies
 
 
 # ---------------------------------------------------------------- scenario insight
@@ -401,6 +453,10 @@ class AnswerRow:
     style: str
     behaviour: str | None
     answered_at: str
+    best_style: str | None
+    """The style of the scenario's best move, as stored with the answer; None for older answers."""
+    option_seed: int | None
+    """The attempt's option order: Scenario.shuffled(option_seed) gives the letters shown."""
 
 
 def member(db: Database, viewer: User, user_id: int) -> Member | None:
@@ -423,8 +479,7 @@ def attempts_of(db: Database, viewer: User, user_id: int) -> list[Attempt]:
     return [
         _attempt(row)
         for row in db.execute(
-            """SELECT id, user_id, quiz_id, source, started_at, finished_at, score, passed
-               FROM attempts WHERE user_id = ? ORDER BY started_at, id""",
+            f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE user_id = ? ORDER BY started_at, id",
             [user_id],
         )
     ]
@@ -433,8 +488,7 @@ def attempts_of(db: Database, viewer: User, user_id: int) -> list[Attempt]:
 def visible_attempt(db: Database, viewer: User, attempt_id: int) -> Attempt | None:
     """The attempt if it is the viewer's own or a learner's in their scope; else None."""
     row = db.execute(
-        """SELECT id, user_id, quiz_id, source, started_at, finished_at, score, passed
-           FROM attempts WHERE id = ?""",
+        f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ?",
         [attempt_id],
     ).fetchone()
     if row is None or not manages(db, viewer, row[1]):
@@ -444,7 +498,7 @@ def visible_attempt(db: Database, viewer: User, attempt_id: int) -> Attempt | No
 
 _ANSWER_ROWS = """SELECT u.id, u.display_name, u.username, t.name, an.attempt_id, a.source,
     an.quiz_id, an.scenario_id, an.option_id, an.points, an.max_points, an.style, an.behaviour,
-    an.answered_at
+    an.answered_at, an.best_style, a.option_seed
   FROM answers an JOIN attempts a ON a.id = an.attempt_id JOIN users u ON u.id = an.user_id
   LEFT JOIN team_members m ON m.user_id = u.id LEFT JOIN teams t ON t.id = m.team_id"""
 

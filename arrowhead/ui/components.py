@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from arrowhead.accounts import LOGIN_DAYS, User
 from arrowhead.course import Course, content_fingerprint, load_course
-from arrowhead.quizzes import MAX_POINTS, Option, Scenario
+from arrowhead.quizzes import MAX_POINTS, STYLES, Option, Scenario
 from arrowhead.scoring import BEHAVIOUR_NAMES, Profile
 from arrowhead.settings import Settings, settings_from
 from arrowhead.store import accounts, learning
@@ -263,7 +263,10 @@ STYLE_NAMES = {
 
 
 def option_feedback(scenario: Scenario, option_id: str, points: int) -> None:
-    """What a choice earned and why, and the best option when it was not chosen."""
+    """What a choice earned and why, and the best move when it was not chosen.
+
+    Letters follow the scenario's option order: pass it shuffled as the attempt showed it.
+    """
     option = scenario.option(option_id)
     best = scenario.best
     if option is None:
@@ -275,7 +278,7 @@ def option_feedback(scenario: Scenario, option_id: str, points: int) -> None:
             f"**{scenario.letter(option.id)}. {option.text}** — {points} of {MAX_POINTS} points"
         )
         if option.id == best.id:
-            st.success(heading + " · the partnership move")
+            st.success(heading + " · the best move")
         elif points > 0:
             st.info(heading + " · partial credit")
         else:
@@ -284,7 +287,7 @@ def option_feedback(scenario: Scenario, option_id: str, points: int) -> None:
         st.caption(_tags(option))
     if option is None or option.id != best.id:
         with st.container(border=True):
-            st.markdown(f"**Best option — {scenario.letter(best.id)}. {best.text}**")
+            st.markdown(f"**The best move — {scenario.letter(best.id)}. {best.text}**")
             st.markdown(best.feedback)
             st.caption(_tags(best))
 
@@ -349,9 +352,99 @@ def style_chart(profile: Profile) -> None:
         .encode(
             x=alt.X("Share:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
             y=alt.Y("Style:N", sort=list(STYLE_NAMES.values()), title=None),
-            color=alt.Color("Style:N", legend=None),
+            # The same colour per style as the fit chart.
+            color=alt.Color(
+                "Style:N", scale=alt.Scale(domain=list(STYLE_NAMES.values())), legend=None
+            ),
             tooltip=[alt.Tooltip("Share:Q", format=".0%")],
         ),
+        width="stretch",
+    )
+
+
+FIT_EXPLAINED = (
+    "How fit is worked out: every scenario's best move has a style, and that is the style the "
+    "situation called for. A choice fits when its style is the one called for, whatever its "
+    "points. The fallback is the style chosen most often when a choice did not fit. Scenarios "
+    "no longer in the course are left out."
+)
+
+
+def fit_section(profile: Profile) -> None:
+    """The fit of the choices to each situation: fit share, fallback style, a chart, how it is worked out."""
+    if not profile.judged:
+        st.caption("None of these choices is on a scenario the course still has.")
+        return
+    fit_col, fallback_col = st.columns(2)
+    fit_col.metric(
+        "Fitted the situation",
+        percent(100 * profile.fit if profile.fit is not None else None),
+        help=f"{profile.fitted} of {profile.judged} choices",
+    )
+    fallback = profile.fallback
+    misfits = profile.judged - profile.fitted
+    fallback_col.metric(
+        "Fallback style",
+        STYLE_NAMES[fallback] if fallback else "none",
+        help=(
+            f"Chosen {profile.misfits[fallback]} times of the {misfits} choices that did not fit"
+            if fallback
+            else "Every choice fitted the situation"
+        ),
+    )
+    fit_chart(profile)
+    st.caption(FIT_EXPLAINED)
+
+
+def fit_chart(profile: Profile) -> None:
+    """For each style a situation called for, the share of choices made in each style."""
+    rows = []
+    for called in STYLES:
+        chosen = profile.called_for[called]
+        total = sum(chosen.values())
+        for style in STYLES:
+            if total and chosen[style]:
+                rows.append(
+                    {
+                        "Called for": STYLE_NAMES[called],
+                        "Chosen": STYLE_NAMES[style],
+                        "Share": chosen[style] / total,
+                        "Choices": f"{chosen[style]} of {total}",
+                        "Fits": "fits" if style == called else "does not fit",
+                        # The fitting part of each bar comes first, from the left.
+                        "Order": 0 if style == called else 1 + STYLES.index(style),
+                    }
+                )
+    names = [STYLE_NAMES[s] for s in STYLES]
+    st.altair_chart(
+        alt.Chart(pd.DataFrame(rows))
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "Share:Q",
+                title="Share of the choices",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+                stack="zero",
+            ),
+            y=alt.Y("Called for:N", sort=names, title="When the situation called for"),
+            color=alt.Color(
+                "Chosen:N",
+                scale=alt.Scale(domain=names),
+                sort=names,
+                legend=alt.Legend(orient="bottom", title="Style chosen"),
+            ),
+            order=alt.Order("Order:Q", sort="ascending"),
+            tooltip=[
+                "Called for",
+                "Chosen",
+                "Choices",
+                "Fits",
+                alt.Tooltip("Share:Q", format=".0%"),
+            ],
+        )
+        # A band per called-for style, not a full-height chart for one bar.
+        .properties(height=alt.Step(36)),
         width="stretch",
     )
 

@@ -15,7 +15,8 @@ st.title("Scenario insight")
 st.caption(
     "From each learner's first self-paced attempt at each quiz. Facility: the mean first-attempt "
     "score. Discrimination: how much better the top third of learners (by overall score) did "
-    "than the bottom third, from −1 to 1."
+    "than the bottom third, from −1 to 1. Options are listed by their text in the quiz file's "
+    "order: each attempt showed them in its own shuffled order, under its own letters."
 )
 team_id = components.team_choice(user, key="insight_team")
 if not course.quizzes:
@@ -56,7 +57,9 @@ for number, insight in enumerate(scenarios, start=1):
             pd.DataFrame(
                 [
                     {
-                        "Option": f"{o.letter}. {o.text}",
+                        # By text, in file order: each attempt lettered them its own way.
+                        "Option": o.text,
+                        "Style": components.STYLE_NAMES[o.style],
                         "Points": o.points,
                         "Chosen": o.chosen,
                         "Share": 100 * o.share,
@@ -86,6 +89,7 @@ components.csv_download(
             "flags",
             "option",
             "option_text",
+            "style",
             "points",
             "chosen",
             "share_percent",
@@ -98,8 +102,9 @@ components.csv_download(
                 None if s.facility is None else round(s.facility, 1),
                 None if s.discrimination is None else round(s.discrimination, 3),
                 "; ".join(s.flags),
-                o.letter,
+                o.option_id,
                 o.text,
+                o.style,
                 o.points,
                 o.chosen,
                 round(100 * o.share, 1),

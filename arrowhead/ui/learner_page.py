@@ -9,6 +9,7 @@ import streamlit as st
 
 from arrowhead import teams
 from arrowhead.quizzes import MAX_POINTS
+from arrowhead.scoring import best_styles, build_profile
 from arrowhead.store import teams as team_store
 from arrowhead.store.learning import Attempt
 from arrowhead.ui import components
@@ -107,6 +108,17 @@ else:
     st.caption("No attempts yet.")
 
 answers = team_store.answers_of(db, user, learner.id)
+
+
+def choice_label(answer: team_store.AnswerRow) -> str:
+    """The option chosen, lettered as that answer's attempt showed the options."""
+    scenario = course.scenario(answer.quiz_id, answer.scenario_id)
+    option = scenario.option(answer.option_id) if scenario else None
+    if scenario is None or option is None:
+        return answer.option_id
+    return f"{scenario.shuffled(answer.option_seed).letter(option.id)}. {option.text}"
+
+
 with st.expander(f"Every answer ({len(answers)})"):
     st.dataframe(
         pd.DataFrame(
@@ -119,14 +131,14 @@ with st.expander(f"Every answer ({len(answers)})"):
                         if (s := course.scenario(a.quiz_id, a.scenario_id))
                         else a.scenario_id
                     ),
-                    "Option": s.letter(a.option_id) if s else a.option_id,
+                    "Choice": choice_label(a),
                     "Points": a.points,
                     "Style": components.STYLE_NAMES.get(a.style, a.style),
                     "Source": a.source,
                 }
                 for a in answers
             ],
-            columns=["Answered", "Quiz", "Scenario", "Option", "Points", "Style", "Source"],
+            columns=["Answered", "Quiz", "Scenario", "Choice", "Points", "Style", "Source"],
         ),
         hide_index=True,
         width="stretch",
@@ -134,10 +146,14 @@ with st.expander(f"Every answer ({len(answers)})"):
     )
 
 st.subheader("Selling style", anchor=False)
-tallies = team_store.choice_tallies_of(db, user, learner.id)
-profile = teams.tally_profile(tallies)
+tallies = team_store.choice_tallies_of(db, user, learner.id, best_styles(course.quizzes))
+profile = build_profile(tallies)
 if profile.answers:
-    st.caption(f"From {profile.answers} choices, workshop answers included.")
+    st.caption(
+        f"From {profile.answers} choices, workshop answers included. Did each choice fit the "
+        "situation? Each bar is the situations that called for one style, split by the style chosen."
+    )
+    components.fit_section(profile)
     style_col, behaviour_col = st.columns(2)
     with style_col:
         components.style_chart(profile)
@@ -157,11 +173,11 @@ missed = [
     if a.points < MAX_POINTS and (scenario := course.scenario(quiz_id, scenario_id)) is not None
 ]
 if not missed:
-    st.caption("No missed scenarios: every latest answer was the partnership move.")
+    st.caption("No missed scenarios: every latest answer was the best move.")
 for scenario, a in missed:
     with st.container(border=True):
         st.markdown(f"**{scenario.title}** · {titles.get(a.quiz_id, a.quiz_id)}")
-        components.option_feedback(scenario, a.option_id, a.points)
+        components.option_feedback(scenario.shuffled(a.option_seed), a.option_id, a.points)
         if scenario.discussion:
             st.caption("Questions to ask")
             for prompt in scenario.discussion:

@@ -1,4 +1,4 @@
-"""My progress: completion, scores per quiz and over time, and the sales-style profile."""
+"""My progress: completion, scores per quiz and over time, and the profile: style, fit, behaviours."""
 
 import altair as alt
 import pandas as pd
@@ -15,7 +15,7 @@ user = components.require_viewer()
 db = components.database()
 course = components.course()
 progress = journey.course_progress(db, course, user.id)
-profile = journey.profile_of(db, user.id)
+profile = journey.profile_of(db, course, user.id)
 
 st.title("My progress")
 # The same records their manager sees, so the learner is told who that is.
@@ -99,7 +99,12 @@ else:
 
 st.subheader("Your selling style", anchor=False)
 if profile.answers:
-    st.caption(f"From your {profile.answers} choices so far: the share that were each style.")
+    st.caption(
+        f"From your {profile.answers} choices so far. Did each choice fit the situation? "
+        "Each bar is the situations that called for one style, split by the style you chose."
+    )
+    components.fit_section(profile)
+    st.caption("The share of all your choices that were each style:")
     components.style_chart(profile)
     st.caption(
         "Strength in each strategic-seller behaviour: your mean score on the scenarios that exercise it."
@@ -122,7 +127,12 @@ if workshop_answers:
                     "Workshop": a.workshop_title,
                     "Date": a.started_at[:10],
                     "Scenario": scenario.title if scenario else a.scenario_id,
-                    "Your choice": scenario.letter(a.option_id) if scenario else "?",
+                    # By text: the letter depended on the workshop's own option order.
+                    "Your choice": (
+                        option.text
+                        if scenario and (option := scenario.option(a.option_id))
+                        else a.option_id
+                    ),
                     "Points": f"{a.points} of {a.max_points}",
                 }
                 for a in workshop_answers

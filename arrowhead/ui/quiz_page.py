@@ -108,7 +108,7 @@ def show_next_step() -> None:
 
 
 def show_feedback(attempt_id: int, scenario_id: str) -> None:
-    """The choice just made: its points, why, and the best option."""
+    """The choice just made: its points, why, and the best move, lettered as the attempt showed them."""
     attempt = learning.own_attempt(db, attempt_id, user.id)
     answers = {a.scenario_id: a for a in learning.answers_in(db, attempt_id)} if attempt else {}
     scenario = quiz.scenario(scenario_id)
@@ -116,6 +116,7 @@ def show_feedback(attempt_id: int, scenario_id: str) -> None:
         del st.session_state[FEEDBACK_KEY]
         st.rerun()
     assert attempt is not None and scenario is not None
+    scenario = scenario.shuffled(attempt.option_seed)
     answer = answers[scenario_id]
     answered_bar(len(answers), f"{len(answers)} of {len(quiz.scenarios)} answered")
     st.subheader(scenario.title, anchor=False)
@@ -127,7 +128,9 @@ def show_feedback(attempt_id: int, scenario_id: str) -> None:
 
 
 def show_scenario(attempt: Attempt, scenario: Scenario, answered: int) -> None:
-    """The next unanswered scenario, and a form to choose an option."""
+    """The next unanswered scenario, and a form to choose an option in the attempt's order."""
+    # The order is the attempt's own (stored seed): the same after a reload and in the review.
+    scenario = scenario.shuffled(attempt.option_seed)
     answered_bar(answered, f"Scenario {answered + 1} of {len(quiz.scenarios)}")
     st.subheader(scenario.title, anchor=False)
     st.markdown(scenario.situation)

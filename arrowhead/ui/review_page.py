@@ -1,4 +1,7 @@
-"""Reviewing a past attempt: every scenario, the option chosen, its feedback and the best option."""
+"""Reviewing a past attempt: every scenario, the option chosen, its feedback and the best move.
+
+Options are lettered in the order the attempt showed them.
+"""
 
 import streamlit as st
 
@@ -41,7 +44,8 @@ elif own:
     )
 
 answers = {a.scenario_id: a for a in learning.answers_in(db, attempt.id)}
-for number, scenario in enumerate(quiz.scenarios, start=1):
+for number, in_file_order in enumerate(quiz.scenarios, start=1):
+    scenario = in_file_order.shuffled(attempt.option_seed)
     with st.container(border=True):
         st.subheader(f"{number}. {scenario.title}", anchor=False)
         with st.expander("The situation"):

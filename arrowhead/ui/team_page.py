@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from arrowhead import teams
-from arrowhead.scoring import BEHAVIOUR_NAMES
+from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
 from arrowhead.store import teams as team_store
 from arrowhead.ui import components
 
@@ -151,10 +151,16 @@ st.caption(
 )
 
 st.subheader("The team's selling style", anchor=False)
-tallies = team_store.choice_tallies(db, user, team_id)
-team_profile = teams.tally_profile(t for mine in tallies.values() for t in mine)
+bests = best_styles(course.quizzes)
+tallies = team_store.choice_tallies(db, user, team_id, bests)
+team_profile = build_profile(t for mine in tallies.values() for t in mine)
 if team_profile.answers:
-    st.caption(f"From {team_profile.answers} choices, workshop answers included.")
+    st.caption(
+        f"From {team_profile.answers} choices, workshop answers included. Did the team's choices "
+        "fit the situation? Each bar is the situations that called for one style, split by the "
+        "style chosen."
+    )
+    components.fit_section(team_profile)
     style_col, behaviour_col = st.columns(2)
     with style_col:
         components.style_chart(team_profile)
@@ -163,12 +169,15 @@ if team_profile.answers:
     st.caption("Each learner's own profile:")
     own = []
     for r in rows:
-        profile = teams.tally_profile(tallies.get(r.user_id, []))
+        profile = build_profile(tallies.get(r.user_id, []))
         measured = {b: v for b, v in profile.behaviours.items() if v is not None}
+        fallback = profile.fallback
         own.append(
             {
                 "Learner": r.display_name,
                 "Choices": profile.answers,
+                "Fit": None if profile.fit is None else 100 * profile.fit,
+                "Fallback": components.STYLE_NAMES[fallback] if fallback else "–",
                 **{
                     components.STYLE_NAMES[s]: 100 * share if profile.answers else None
                     for s, share in profile.styles.items()
@@ -185,8 +194,13 @@ if team_profile.answers:
         key="team_profiles",
         column_config={
             name: st.column_config.NumberColumn(format="%.0f%%")
-            for name in components.STYLE_NAMES.values()
+            for name in ["Fit", *components.STYLE_NAMES.values()]
         },
+    )
+    st.caption(
+        "Fit: the share of the learner's choices in the style the situation called for. "
+        "Fallback: the style they chose most often when it did not fit. The style columns: "
+        "the share of all their choices in each style."
     )
 else:
     st.caption("No one in this team has answered a scenario yet.")
@@ -242,6 +256,7 @@ if st.button("Prepare every answer as CSV", key="team_answers_prepare"):
                 "max_points",
                 "style",
                 "behaviour",
+                "best_move_style",
                 "answered_at",
             ],
             [
@@ -258,6 +273,7 @@ if st.button("Prepare every answer as CSV", key="team_answers_prepare"):
                     a.max_points,
                     a.style,
                     a.behaviour,
+                    a.best_style or bests.get(a.scenario_id),
                     a.answered_at,
                 ]
                 for a in answers
