@@ -178,7 +178,8 @@ def _choose(scenario, rng: random.Random, skill: float, fallback: str):
     if rng.random() < skill:
         return scenario.best
     others = [o for o in scenario.options if o.points < MAX_POINTS]
-    weights = [3.0 if o.style == fallback else 1.0 + o.points / 5 for o in others]
+    # A strong pull: in most scenarios only one or two options are of the fallback style.
+    weights = [8.0 if o.style == fallback else 1.0 + o.points / 5 for o in others]
     return rng.choices(others, weights=weights)[0]
 
 
