@@ -411,6 +411,9 @@ def test_a_learners_workshop_answers_carry_the_workshops_option_order(db, facili
     _vote(db, store.join(db, started.id, NOW, user=learner), 0, 1, "strategic")
     [answer] = store.workshop_answers_of(db, learner.id)
     assert answer.option_seed == 77
+    # The learner's own workshop attempt keeps the order too, so its review shows the room's letters.
+    [attempt] = [a for a in learning.attempts_of(db, learner.id) if a.source == "workshop"]
+    assert attempt.option_seed == 77
 
 
 def test_an_ended_workshop_is_still_found_by_its_code_with_each_participants_final_votes(

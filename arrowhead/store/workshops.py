@@ -18,7 +18,7 @@ from sqlite_utils.migrations import Migrations
 from arrowhead.accounts import User, token_digest
 from arrowhead.scoring import Grade
 from arrowhead.store.database import MIGRATION_SETS, immediate, iso
-from arrowhead.store.learning import write_answer
+from arrowhead.store.learning import new_attempt, write_answer
 from arrowhead.workshops import (
     DeckEntry,
     NotAllowed,
@@ -680,9 +680,8 @@ def _record_for_learner(
 ) -> None:
     # The record holds the learner's latest vote on the scenario: a revote or a
     # changed mind replaces it, as the first-vote history stays in workshop_votes.
-    # `option_seed` is the Workshop's option order. It belongs on the attempt, in
-    # the seed column attempts get for the self-paced shuffle, so the attempt's
-    # review shows the letters the room saw.
+    # The attempt carries the Workshop's option order, so its review shows the
+    # letters the room saw.
     user_id = participant.user_id
     assert user_id is not None  # only called for a signed-in learner
     link = db.execute(
@@ -690,10 +689,9 @@ def _record_for_learner(
         [participant.workshop_id, user_id, quiz_id],
     ).fetchone()
     if link is None:
-        attempt_id: int = db.execute(
-            "INSERT INTO attempts (user_id, quiz_id, source, started_at) VALUES (?, ?, 'workshop', ?)",
-            [user_id, quiz_id, iso(now)],
-        ).lastrowid  # type: ignore[assignment]  # always set after an INSERT
+        attempt_id = new_attempt(
+            db, user_id, quiz_id, now, source="workshop", option_seed=option_seed
+        )
         db.execute(
             "INSERT INTO workshop_attempts (workshop_id, user_id, quiz_id, attempt_id) VALUES (?, ?, ?, ?)",
             [participant.workshop_id, user_id, quiz_id, attempt_id],
