@@ -199,8 +199,12 @@ STRONG = 70.0
 """Behaviour strength (percent) at or above which advice calls a behaviour strong."""
 
 
-def advice(profile: Profile) -> str:
-    """What to work on next: where choices did not fit the situation, else the weakest behaviour."""
+def advice(profile: Profile, *, finished: bool = False) -> str:
+    """What to work on next: where choices did not fit the situation, else the weakest behaviour.
+
+    `finished`: every section is read and every quiz passed, so there is no quiz left to
+    send the learner to.
+    """
     if profile.answers == 0:
         return "Take your first scenario quiz to see how well your choices fit each situation."
     if not profile.judged:
@@ -243,6 +247,11 @@ def advice(profile: Profile) -> str:
             "Your choices fitted every situation so far and the behaviours measured are strong; "
             f"{_join(unmeasured)} {'is' if len(unmeasured) == 1 else 'are'} not measured yet: "
             "the quizzes you have not taken will show them."
+        )
+    if finished:
+        return (
+            "Your choices fitted every situation and every behaviour is strong: coach a "
+            "colleague through a quiz, or bring a scenario to your next team meeting."
         )
     return (
         "Your choices fitted every situation and every behaviour is strong: take the quizzes "

@@ -224,3 +224,9 @@ def test_advice_never_calls_every_behaviour_strong_when_some_are_unmeasured():
         "critical thinking, driving urgency and driving accountability are not measured yet" in said
     )
     assert "every behaviour is strong" in advice(build_profile(ALL_STRONG))
+
+
+def test_advice_to_a_learner_who_finished_sends_them_to_no_quiz():
+    """Pins: after the last quiz, My progress still said "take the quizzes you have not passed"."""
+    said = advice(build_profile(ALL_STRONG), finished=True)
+    assert "every behaviour is strong" in said and "quizzes you have not passed" not in said

@@ -37,14 +37,15 @@ col3.metric("Quizzes passed", f"{passed} of {sum(1 for p in progress if p.quiz)}
 st.progress(overall)
 
 st.subheader("Next step", anchor=False)
-if journey.course_finished(progress):
+finished = journey.course_finished(progress)
+if finished:
     st.success("You have finished the course: every section read and every quiz passed.")
     st.page_link(
         components.FINISH_PAGE,
         label="See your course summary and what is worth another look",
         icon=":material/celebration:",
     )
-st.write(advice(profile))
+st.write(advice(profile, finished=finished))
 
 st.subheader("Quizzes", anchor=False)
 st.dataframe(
