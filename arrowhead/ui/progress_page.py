@@ -37,15 +37,15 @@ col3.metric("Quizzes passed", f"{passed} of {sum(1 for p in progress if p.quiz)}
 st.progress(overall)
 
 st.subheader("Next step", anchor=False)
-finished = journey.course_finished(progress)
-if finished:
+course_done = journey.course_finished(progress)
+if course_done:
     st.success("You have finished the course: every section read and every quiz passed.")
     st.page_link(
         components.FINISH_PAGE,
         label="See your course summary and what is worth another look",
         icon=":material/celebration:",
     )
-st.write(advice(profile, finished=finished))
+st.write(advice(profile, finished=course_done))
 
 st.subheader("Quizzes", anchor=False)
 st.dataframe(

@@ -65,9 +65,17 @@ def show_front_page() -> None:
     if passed:
         show_next_step()
     label = "Retake the quiz" if finished else "Start the quiz"
-    if st.button(label, key="quiz_start", type="secondary" if passed else "primary"):
-        learning.start_attempt(db, user.id, quiz.id, components.now())
-        st.rerun()
+    st.button(
+        label,
+        key="quiz_start",
+        type="secondary" if passed else "primary",
+        on_click=start_attempt,
+    )
+
+
+def start_attempt() -> None:
+    """The start button's callback: the first scenario is drawn in the click's own run."""
+    learning.start_attempt(db, user.id, quiz.id, components.now())
 
 
 def show_missed(attempt: Attempt) -> None:
@@ -122,9 +130,14 @@ def show_feedback(attempt_id: int, scenario_id: str) -> None:
     st.subheader(scenario.title, anchor=False)
     components.option_feedback(scenario, answer.option_id, answer.points)
     last = attempt.finished_at is not None
-    if st.button("See your result" if last else "Next scenario →", key="quiz_next", type="primary"):
-        del st.session_state[FEEDBACK_KEY]
-        st.rerun()
+    # A callback, not a rerun after the click: the next scenario is drawn in the click's own run.
+    st.button(
+        "See your result" if last else "Next scenario →",
+        key="quiz_next",
+        type="primary",
+        on_click=st.session_state.pop,
+        args=(FEEDBACK_KEY, None),
+    )
 
 
 def show_scenario(attempt: Attempt, scenario: Scenario, answered: int) -> None:
