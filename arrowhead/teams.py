@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from arrowhead.accounts import has_control_characters
 from arrowhead.course import Course
 from arrowhead.quizzes import BEHAVIOURS, MAX_POINTS, STYLES, Quiz
 from arrowhead.scoring import Profile
@@ -46,6 +47,8 @@ RESERVED_TEAM_NAMES = ("No team", "All teams")
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 8
 RESET_LENGTH = 12
+MAX_TYPED_CODE = 40
+"""The longest invite or reset code accepted as typed: room for spaces and hyphens."""
 
 
 class TeamError(ValueError):
@@ -59,7 +62,7 @@ def clean_team_name(name: str) -> str:
         raise TeamError("Please give the team a name.")
     if len(name) > MAX_TEAM_NAME:
         raise TeamError(f"A team name is at most {MAX_TEAM_NAME} characters.")
-    if any(not c.isprintable() for c in name):
+    if has_control_characters(name):
         raise TeamError("A team name cannot contain control characters.")
     if name.casefold() in {r.casefold() for r in RESERVED_TEAM_NAMES}:
         raise TeamError(f"{' and '.join(RESERVED_TEAM_NAMES)} are kept for the team pickers.")
