@@ -331,3 +331,12 @@ def test_a_control_clicked_after_the_login_ended_does_nothing(app_env, facilitat
     at.button(key="control_end").click().run()
     assert not at.exception
     assert not store.workshop_for(app_env, facilitator, workshop.id).stage.ended
+
+
+def test_a_nickname_pasted_over_the_limit_is_said_to_be_too_long(app_env, facilitator, workshop):
+    """Regression: a nickname pasted over the limit vanished (Streamlit's max_chars drops the
+    whole change, as AppTest's input() does) and the form then said "pick a nickname"."""
+    at = _join(app_env, workshop.join_code, nickname="x" * 40)
+    assert "A nickname is at most 30 characters." in texts(at)
+    assert "pick a nickname" not in texts(at)
+    assert store.participants_of(app_env, facilitator, workshop.id) == []
