@@ -16,6 +16,7 @@ from arrowhead.store.database import apply_migrations, open_database
 def test_database_is_in_wal_mode_with_a_busy_timeout(db):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL: no fsync per commit
 
 
 def test_migrations_apply_once(db_path):
