@@ -241,6 +241,7 @@ def test_style_tallies_give_the_same_profile_as_single_choices():
         ("", "Please give the team a name."),
         ("x" * 61, "at most 60"),
         ("a\x07b", "control"),
+        ("North\u202eKey", "control"),
         (" no  TEAM ", "kept for the team pickers"),
         ("All teams", "kept for the team pickers"),
     ],
@@ -248,6 +249,11 @@ def test_style_tallies_give_the_same_profile_as_single_choices():
 def test_bad_team_names(name, message):
     with pytest.raises(TeamError, match=message):
         teams.clean_team_name(name)
+
+
+def test_team_names_may_hold_a_joiner_inside_the_text():
+    """Like display names and nicknames (issue 8): ZWJ and ZWNJ are part of names and emoji."""
+    assert teams.clean_team_name("فروش\u200cشمال 👩\u200d💻") == "فروش\u200cشمال 👩\u200d💻"
 
 
 def test_codes_are_unambiguous_and_typed_forgivingly():
