@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from conftest import NOW, make_user
 
-from arrowhead.accounts import SIGN_IN_FAILED, AccountError, hash_password
+from arrowhead.accounts import SIGN_IN_FAILED, AccountError
 from arrowhead.store import accounts
 from arrowhead.store import teams as team_store
 from arrowhead.store.database import immediate, open_database
@@ -35,13 +35,10 @@ def test_other_writes_do_not_wait_while_a_password_is_hashed(db_path, db, action
     """Regression: create_user and sign_in ran argon2 (about 0.3 s) inside BEGIN IMMEDIATE,
     so every other write waited for it, and with a room signing in at once answers failed
     with 'database is locked'. Here a writer takes the lock over and over while one
-    password is hashed or checked: no take may wait anything like a hash's time."""
+    password is hashed or checked: no take may wait anything like the hash's time."""
     if action != "first admin":
         user = make_user(db, "sam")
         code = team_store.issue_reset_code(db, COMMAND_LINE, user.id, NOW)
-    started = time.perf_counter()
-    hash_password("password123")
-    one_hash = time.perf_counter() - started
 
     def act() -> None:
         conn = open_database(db_path)
@@ -59,6 +56,7 @@ def test_other_writes_do_not_wait_while_a_password_is_hashed(db_path, db, action
 
     thread = threading.Thread(target=act)
     waits = []
+    began = time.perf_counter()
     thread.start()
     while thread.is_alive():
         started = time.perf_counter()
@@ -66,7 +64,8 @@ def test_other_writes_do_not_wait_while_a_password_is_hashed(db_path, db, action
             waits.append(time.perf_counter() - started)
         time.sleep(0.001)
     thread.join()
-    assert max(waits) < one_hash / 3, (max(waits), one_hash)
+    took = time.perf_counter() - began  # mostly the hash, however loaded the machine is
+    assert max(waits) < took / 3, (max(waits), took)
     assert len(waits) > 10
 
 
