@@ -135,7 +135,7 @@ def _team_id(db, name: str | None) -> int | None:
 
 @cli.group()
 def users() -> None:
-    """Add people, give them roles and teams, deactivate them, reset passwords."""
+    """Add people, give them roles and teams, deactivate them, reset passwords, unlock them."""
 
 
 @users.command("add")
@@ -286,6 +286,24 @@ def users_reset(username: str, db_path: Path | None) -> None:
         "Give it to them in person: they enter it on the sign-in page under 'Reset my password'.",
         err=True,
     )
+
+
+@users.command("unlock")
+@click.argument("username")
+@_DB_OPTION
+def users_unlock(username: str, db_path: Path | None) -> None:
+    """Let USERNAME sign in again at once, forgetting their failed sign-ins."""
+    from arrowhead.store import accounts
+    from arrowhead.store import teams as team_store
+    from arrowhead.teams import TeamError
+
+    db = _open(db_path)
+    try:
+        team_store.user_id_for(db, username)
+    except TeamError as err:
+        raise click.ClickException(str(err)) from None
+    cleared = accounts.clear_sign_in_failures(db, username)
+    click.echo(f"{username.strip()} can sign in now ({cleared} failed sign-ins forgotten).")
 
 
 @cli.command()

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from arrowhead.accounts import has_control_characters
 from arrowhead.course import Course
 from arrowhead.quizzes import MAX_POINTS, Quiz
 
@@ -46,6 +47,8 @@ RESERVED_TEAM_NAMES = ("No team", "All teams")
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 8
 RESET_LENGTH = 12
+MAX_TYPED_CODE = 40
+"""The longest invite or reset code accepted as typed: room for spaces and hyphens."""
 
 
 class TeamError(ValueError):
@@ -59,7 +62,7 @@ def clean_team_name(name: str) -> str:
         raise TeamError("Please give the team a name.")
     if len(name) > MAX_TEAM_NAME:
         raise TeamError(f"A team name is at most {MAX_TEAM_NAME} characters.")
-    if any(not c.isprintable() for c in name):
+    if has_control_characters(name):
         raise TeamError("A team name cannot contain control characters.")
     mixed = scripts_of(name) & LOOK_ALIKE_SCRIPTS
     if len(mixed) > 1:

@@ -12,13 +12,12 @@ import io
 import ipaddress
 import math
 import secrets
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from arrowhead.accounts import User
+from arrowhead.accounts import User, has_control_characters
 from arrowhead.quizzes import LETTERS, Scenario
 
 # No look-alikes: 0/O, 1/I/L, 2/Z, 5/S and 8/B are left out, so a code read off
@@ -83,7 +82,7 @@ def clean_nickname(text: str) -> str:
         raise WorkshopError("Please pick a nickname for the room to know you by.")
     if len(nickname) > MAX_NICKNAME:
         raise WorkshopError(f"A nickname is at most {MAX_NICKNAME} characters.")
-    if any(unicodedata.category(c).startswith("C") for c in nickname):
+    if has_control_characters(nickname):
         raise WorkshopError("A nickname cannot contain control characters.")
     return nickname
 

@@ -251,3 +251,47 @@ def test_an_attempts_option_order_survives_a_reload_and_is_the_reviews(server, b
     expect(page.get_by_role("heading", name=re.compile("Review:"))).to_be_visible(timeout=15_000)
     expect(page.get_by_text(best, exact=True)).to_be_visible()
     page.close()
+
+
+def login_cookie(context) -> str | None:
+    found = [c["value"] for c in context.cookies() if c["name"] == "arrowhead_login"]
+    return found[0] if found else None
+
+
+def test_a_stale_tab_does_not_sign_out_a_newer_login(server, browser):
+    """Regression: sign out in tab 1, sign in again, then click in a stale tab: finding its
+    old token dead, the stale tab deleted the cookie, which by then held tab 1's new login."""
+    seed_admin(server)
+    context = browser.new_context()
+    first = context.new_page()
+    sign_up(first, server.url, "Kim", "kim")
+    stale = context.new_page()
+    stale.goto(server.url + "/progress")
+    expect(stale.get_by_role("heading", name="My progress")).to_be_visible(timeout=15_000)
+    old = login_cookie(context)
+
+    first.goto(server.url + "/account")
+    first.get_by_role("button", name="Sign out").click()
+    expect(first.get_by_role("button", name="Sign in")).to_be_visible(timeout=15_000)
+    first.get_by_label("Username").first.fill("kim")
+    first.get_by_label("Password", exact=True).fill("password123")
+    first.get_by_role("button", name="Sign in").click()
+    # Signing in reruns the address it was opened at: the account page.
+    expect(first.get_by_role("button", name="Sign out")).to_be_visible(timeout=15_000)
+    for _ in range(50):
+        new = login_cookie(context)
+        if new and new != old:
+            break
+        first.wait_for_timeout(100)
+    assert new and new != old
+
+    # The stale tab runs with its dead token: it shows the sign-in form…
+    stale.get_by_role("link", name="Course").click()
+    expect(stale.get_by_role("button", name="Sign in")).to_be_visible(timeout=15_000)
+    wait_for_app(stale)
+    stale.wait_for_timeout(500)
+    # …and leaves the cookie holding tab 1's new login alone.
+    assert login_cookie(context) == new
+    first.reload()
+    expect(first.get_by_role("button", name="Sign out")).to_be_visible(timeout=15_000)
+    context.close()

@@ -99,7 +99,7 @@ def test_every_users_command_has_help():
     for name, command in users.commands.items():
         assert command.help, name
         assert CliRunner().invoke(cli, ["users", name, "--help"]).exit_code == 0
-    assert set(users.commands) >= {"add", "set-role", "set-team", "deactivate", "reset"}
+    assert set(users.commands) >= {"add", "set-role", "set-team", "deactivate", "reset", "unlock"}
 
 
 def test_a_failed_users_add_leaves_no_new_team_behind(tmp_path):
@@ -112,3 +112,33 @@ def test_a_failed_users_add_leaves_no_new_team_behind(tmp_path):
     assert done.exit_code == 1
     assert "Error:" in done.output
     assert team_store.team_by_name(open_database(db_path), "Gamma") is None
+
+
+def test_users_unlock_lets_a_locked_out_admin_sign_in_at_once(tmp_path):
+    """Issue 8: anyone could lock anyone out, the only admin included, with nothing to undo it."""
+    db_path = tmp_path / "cli.db"
+    run(
+        db_path,
+        "users",
+        "add",
+        "boss",
+        "--name",
+        "Boss",
+        "--password",
+        "password123",
+        "--role",
+        "admin",
+    )
+    db = open_database(db_path)
+    for _ in range(6):
+        with pytest.raises(AccountError):
+            accounts.sign_in(db, "boss", "not-the-password", NOW)
+    with pytest.raises(AccountError, match="Too many failed sign-ins"):
+        accounts.sign_in(db, "boss", "password123", NOW)
+    done = run(db_path, "users", "unlock", "boss")
+    assert done.exit_code == 0, done.output
+    assert "boss can sign in now (5 failed sign-ins forgotten)." in done.output
+    assert accounts.sign_in(db, "boss", "password123", NOW).username == "boss"
+    unknown = run(db_path, "users", "unlock", "nobody")
+    assert unknown.exit_code == 1
+    assert "Error: There is no account with the username 'nobody'." in unknown.output

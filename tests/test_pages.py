@@ -1,5 +1,7 @@
 """Each learner page through AppTest: what it shows, what it stores, and how it meets bad input."""
 
+from datetime import UTC, datetime
+
 import pytest
 from conftest import NOW, ROOT, app_for, hold_login, make_user, texts
 from streamlit.testing.v1 import AppTest
@@ -442,3 +444,42 @@ def test_an_attempt_from_before_shuffling_shows_file_order(app_env, course_root)
     at = app_for(app_env, user, QUIZ, quiz="alpha")
     assert options_shown(at) == expected_labels(course_root, "alpha-one", None)
     assert options_shown(at)[0] == "A. Give the discount."
+
+
+def test_sign_in_says_how_long_to_wait_and_an_admins_reset_code_still_works(app_env):
+    """Regression (issue 8): after five failures the reset form was refused with the same
+    lockout as sign-in, so the reset code an admin handed over could not get anyone in."""
+    user = make_user(app_env, "sam")
+    at = app_for(app_env)
+    for _ in range(5):
+        fill(at, signin_username="sam", signin_password="not-it-at-all")
+        button(at, "Sign in").click().run()
+    fill(at, signin_username="sam", signin_password="password123")
+    button(at, "Sign in").click().run()
+    assert "Too many failed sign-ins for this username. Try again in" in texts(at)
+    assert "Alpha module" not in texts(at)
+
+    # Pages read the clock: the code is issued now, not at the tests' fixed NOW.
+    code = team_store.issue_reset_code(app_env, COMMAND_LINE, user.id, datetime.now(UTC))
+    fill(
+        at,
+        reset_username="sam",
+        reset_code=code.lower(),
+        reset_password="a-new-password",
+        reset_confirm="a-new-password",
+    )
+    button(at, "Set my new password").click().run()
+    assert not at.exception
+    assert "Alpha module" in texts(at)
+
+
+def test_an_over_long_username_at_sign_in_is_refused_and_not_stored(app_env):
+    """Regression (issue 8): a 1,000,000-character username was stored on every failed try.
+    The form's field has no limit a browser enforces, so the server must."""
+    make_user(app_env, "sam")
+    at = app_for(app_env)
+    at.text_input(key="signin_username").set_value("x" * 1_000_000)
+    fill(at, signin_password="password123")
+    button(at, "Sign in").click().run()
+    assert "A username is at most 32 characters." in texts(at)
+    assert app_env.execute("SELECT count(*) FROM sign_in_failures").fetchone()[0] == 0

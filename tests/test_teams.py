@@ -234,6 +234,7 @@ def test_csv_text_round_trips_and_defuses():
         ("", "Please give the team a name."),
         ("x" * 61, "at most 60"),
         ("a\x07b", "control"),
+        ("North\u202eKey", "control"),
         (" no  TEAM ", "kept for the team pickers"),
         ("All teams", "kept for the team pickers"),
         # Pins: "Nо team" with a Cyrillic о was accepted and looked like the picker's entry.
@@ -249,6 +250,11 @@ def test_bad_team_names(name, message):
 @pytest.mark.parametrize("name", ["Северная команда", "北区チーム", "Équipe Nord-Est", "Αθήνα"])
 def test_team_names_in_one_alphabet_are_welcome(name):
     assert teams.clean_team_name(name) == name
+
+
+def test_team_names_may_hold_a_joiner_inside_the_text():
+    """Like display names and nicknames (issue 8): ZWJ and ZWNJ are part of names and emoji."""
+    assert teams.clean_team_name("فروش\u200cشمال 👩\u200d💻") == "فروش\u200cشمال 👩\u200d💻"
 
 
 def test_codes_are_unambiguous_and_typed_forgivingly():

@@ -624,3 +624,14 @@ def test_the_server_address_page_refuses_a_bad_address_and_non_admins(app_env, f
     at = app_for(app_env, facilitator)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(ADDRESS)
+
+    assert not store.workshop_for(app_env, facilitator, workshop.id).stage.ended
+
+
+def test_a_nickname_pasted_over_the_limit_is_said_to_be_too_long(app_env, facilitator, workshop):
+    """Regression: a nickname pasted over the limit vanished (Streamlit's max_chars drops the
+    whole change, as AppTest's input() does) and the form then said "pick a nickname"."""
+    at = _join(app_env, workshop.join_code, nickname="x" * 40)
+    assert "A nickname is at most 30 characters." in texts(at)
+    assert "pick a nickname" not in texts(at)
+    assert store.participants_of(app_env, facilitator, workshop.id) == []

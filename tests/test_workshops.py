@@ -103,6 +103,13 @@ def test_clean_nickname_keeps_text_as_typed(typed, expected):
     assert clean_nickname(typed) == expected
 
 
+@pytest.mark.parametrize("typed", ["نیلوفر\u200cجان", "Kim 👩\u200d💻", "Alex 🏳\ufe0f\u200d🌈"])
+def test_clean_nickname_keeps_joiners_inside_text(typed):
+    """Regression: nicknames with a zero-width joiner or non-joiner (Persian names, 👩‍💻,
+    🏳️‍🌈) were refused as "control characters"."""
+    assert clean_nickname(typed) == typed
+
+
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
@@ -111,6 +118,8 @@ def test_clean_nickname_keeps_text_as_typed(typed, expected):
         ("x" * (MAX_NICKNAME + 1), f"at most {MAX_NICKNAME}"),
         ("Sam\x00", "control characters"),
         ("Sam\u202e", "control characters"),
+        ("Sam\u2067x", "control characters"),
+        ("\u200dSam", "control characters"),
     ],
 )
 def test_clean_nickname_refuses(typed, message):

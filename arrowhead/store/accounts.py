@@ -8,24 +8,30 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from arrowhead.accounts import (
-    LOCKED_OUT,
-    LOCKOUT_MINUTES,
+    FAILURE_WINDOW,
     LOGIN_DAYS,
     ROLES,
     SIGN_IN_FAILED,
     AccountError,
     User,
     check_password,
+    check_password_length,
     clean_display_name,
     clean_username,
     hash_password,
-    is_locked_out,
     new_login_token,
     password_matches,
+    sign_in_wait,
     token_digest,
+    too_many_failures,
+    typed_username,
 )
 from arrowhead.store.database import immediate, iso
-from arrowhead.teams import RESET_LENGTH, new_code, normalise_code
+from arrowhead.teams import MAX_TYPED_CODE, RESET_LENGTH, new_code, normalise_code
+
+# Argon2 takes a few hundred milliseconds of CPU. It always runs before the write
+# transaction opens, never inside it: the write lock is shared by the whole room,
+# and a learner's answer must not queue behind someone else's password.
 
 
 def count_users(db: Database) -> int:
@@ -55,27 +61,40 @@ def find_user(db: Database, username: str) -> User | None:
     return _user(db, "username = ?", [username.strip()])
 
 
-def _insert_user(
-    db: Database,
-    username: str,
-    display_name: str,
-    password: str,
-    roles: tuple[str, ...],
-    now: datetime,
-) -> int:
+TAKEN = "That username is taken. Please choose another."
+
+
+def _new_account(
+    db: Database, username: str, display_name: str, password: str, roles: tuple[str, ...]
+) -> tuple[str, str, str]:
+    """The cleaned username and display name and the password's hash; refusals come first,
+    before any hashing, so a taken name or a bad role costs no argon2 time."""
     username = clean_username(username)
     display_name = clean_display_name(display_name)
-    password_hash = hash_password(check_password(password))
+    check_password(password)
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise AccountError(f"Unknown role: {', '.join(sorted(unknown))}.")
+    if find_user(db, username) is not None:
+        raise AccountError(TAKEN)
+    return username, display_name, hash_password(password)
+
+
+def _insert_user(
+    db: Database,
+    account: tuple[str, str, str],
+    roles: tuple[str, ...],
+    now: datetime,
+) -> int:
+    # Inside the caller's write transaction; the UNIQUE username decides a race.
+    username, display_name, password_hash = account
     try:
         cursor = db.execute(
             "INSERT INTO users (username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?)",
             [username, display_name, password_hash, iso(now)],
         )
     except sqlite3.IntegrityError:
-        raise AccountError("That username is taken. Please choose another.") from None
+        raise AccountError(TAKEN) from None
     user_id = cursor.lastrowid
     assert user_id is not None
     for role in roles:
@@ -92,75 +111,108 @@ def create_user(
     roles: tuple[str, ...] = ("learner",),
 ) -> User:
     """Create an account; AccountError says plainly what is wrong with the input."""
+    account = _new_account(db, username, display_name, password, roles)
     with immediate(db):
-        user_id = _insert_user(db, username, display_name, password, roles, now)
+        user_id = _insert_user(db, account, roles, now)
     user = get_user(db, user_id)
     assert user is not None
     return user
+
+
+FIRST_ADMIN_TAKEN = "The first admin account has already been created. Please sign in."
 
 
 def create_first_admin(
     db: Database, username: str, display_name: str, password: str, now: datetime
 ) -> User:
     """Create the first account, an admin; refused once any account exists."""
+    roles = ("admin", "learner")
+    if count_users(db):
+        raise AccountError(FIRST_ADMIN_TAKEN)
+    account = _new_account(db, username, display_name, password, roles)
     with immediate(db):
-        # Checked inside the write transaction: two browsers racing for the
+        # Checked again inside the write transaction: two browsers racing for the
         # first-admin form cannot both win.
         if count_users(db):
-            raise AccountError("The first admin account has already been created. Please sign in.")
-        user_id = _insert_user(db, username, display_name, password, ("admin", "learner"), now)
+            raise AccountError(FIRST_ADMIN_TAKEN)
+        user_id = _insert_user(db, account, roles, now)
     user = get_user(db, user_id)
     assert user is not None
     return user
 
 
-def _locked_out(db: Database, username: str, now: datetime) -> bool:
-    # Two windows back: a lock that began within the last window needs its run of failures.
-    since = iso(now - 2 * timedelta(minutes=LOCKOUT_MINUTES))
-    failures = [
+def _wait(db: Database, username: str, now: datetime) -> timedelta:
+    failed = [
         datetime.fromisoformat(row[0])
         for row in db.execute(
             "SELECT failed_at FROM sign_in_failures WHERE username = ? AND failed_at > ?",
-            [username.strip(), since],
+            [username, iso(now - FAILURE_WINDOW)],
         )
     ]
-    return is_locked_out(failures, now)
+    return sign_in_wait(failed, now)
 
 
 def _record_failure(db: Database, username: str, now: datetime) -> None:
+    # Inside the caller's write transaction. Failures that no longer count go on
+    # every write, whoever they were for; the table holds at most FAILURE_WINDOW's worth.
+    db.execute("DELETE FROM sign_in_failures WHERE failed_at <= ?", [iso(now - FAILURE_WINDOW)])
     db.execute(
-        "INSERT INTO sign_in_failures (username, failed_at) VALUES (?, ?)",
-        [username.strip(), iso(now)],
+        "INSERT INTO sign_in_failures (username, failed_at) VALUES (?, ?)", [username, iso(now)]
     )
 
 
 def sign_in(db: Database, username: str, password: str, now: datetime) -> User:
     """The user whose password this is; AccountError with one generic message otherwise.
 
-    Failures are counted and checked in one write transaction, so concurrent
-    tries cannot slip past the limit of MAX_FAILURES in LOCKOUT_MINUTES.
+    Over-long input is refused before anything is stored; a username that must wait
+    (sign_in_wait) is told how long, and its try is not counted. The password is
+    checked outside the write transaction; the outcome is decided inside it, where the
+    wait is checked again, so concurrent tries cannot slip past the limit and a guess
+    that arrived beyond it is refused whether or not it was right.
     """
+    name = typed_username(username)
+    check_password_length(password)
+    if name is None:
+        raise AccountError(SIGN_IN_FAILED)  # no account has such a name: nothing to count
+    wait = _wait(db, name, now)
+    if wait:
+        raise AccountError(too_many_failures(wait))
+    row = db.execute(
+        "SELECT id, password_hash, active FROM users WHERE username = ?", [name]
+    ).fetchone()
+    # A missing account is checked against a dummy hash: a miss takes as long as a wrong password.
+    matches = password_matches(row[1] if row else None, password) and bool(row and row[2])
     with immediate(db):
-        if _locked_out(db, username, now):
-            outcome: str | int = LOCKED_OUT
-        else:
-            row = db.execute(
-                "SELECT id, password_hash, active FROM users WHERE username = ?", [username.strip()]
+        wait = _wait(db, name, now)
+        # The same hash, still active: a reset or deactivation meanwhile wins.
+        unchanged = (
+            matches
+            and db.execute(
+                "SELECT 1 FROM users WHERE id = ? AND password_hash = ? AND active = 1",
+                [row[0], row[1]],
             ).fetchone()
-            if row and row[2] and password_matches(row[1], password):
-                outcome = row[0]
-                db.execute("DELETE FROM sign_in_failures WHERE username = ?", [username.strip()])
-            else:
-                if row is None:
-                    password_matches(None, password)  # same time as a wrong password
-                _record_failure(db, username, now)
-                outcome = SIGN_IN_FAILED
+        )
+        if wait:
+            outcome: str | int = too_many_failures(wait)
+        elif unchanged:
+            outcome = row[0]
+            db.execute("DELETE FROM sign_in_failures WHERE username = ?", [name])
+        else:
+            _record_failure(db, name, now)
+            outcome = SIGN_IN_FAILED
     # Raised after the commit, so the failure just recorded is kept.
     if isinstance(outcome, str):
         raise AccountError(outcome)
     user = get_user(db, outcome)
     assert user is not None
     return user
+
+
+def clear_sign_in_failures(db: Database, username: str) -> int:
+    """Forget a username's failed sign-ins, so it may try again at once; how many there were."""
+    with immediate(db):
+        cursor = db.execute("DELETE FROM sign_in_failures WHERE username = ?", [username.strip()])
+    return cursor.rowcount
 
 
 def start_login(db: Database, user_id: int, now: datetime) -> str:
@@ -220,27 +272,44 @@ def store_reset_code(db: Database, user_id: int, now: datetime) -> str:
     return code
 
 
+def _reset_for(db: Database, username: str, code_hash: str, now: datetime) -> int | None:
+    row = db.execute(
+        """SELECT u.id FROM users u JOIN password_resets r ON r.user_id = u.id
+           WHERE u.username = ? AND u.active = 1 AND r.code_hash = ? AND r.expires_at > ?""",
+        [username, code_hash, iso(now)],
+    ).fetchone()
+    return row[0] if row else None
+
+
 def reset_password(db: Database, username: str, code: str, password: str, now: datetime) -> User:
-    """Set a new password with a one-time reset code; every existing login of the user ends."""
-    password_hash = hash_password(check_password(password))
-    with immediate(db):
-        if _locked_out(db, username, now):
-            raise AccountError(LOCKED_OUT)
-        row = db.execute(
-            """SELECT u.id FROM users u JOIN password_resets r ON r.user_id = u.id
-               WHERE u.username = ? AND u.active = 1 AND r.code_hash = ? AND r.expires_at > ?""",
-            [username.strip(), token_digest(normalise_code(code)), iso(now)],
-        ).fetchone()
-        if row is not None:
-            db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [password_hash, row[0]])
-            db.execute("DELETE FROM password_resets WHERE user_id = ?", [row[0]])
-            db.execute("DELETE FROM logins WHERE user_id = ?", [row[0]])
-            db.execute("DELETE FROM sign_in_failures WHERE username = ?", [username.strip()])
-        else:
-            # A wrong code counts like a wrong password towards the lockout.
-            _record_failure(db, username, now)
-    if row is None:
+    """Set a new password with a one-time reset code; every existing login of the user ends.
+
+    The code an admin issued works even while the username must wait after failed
+    sign-ins, and clears those failures. A wrong code counts as a failed sign-in,
+    except while the username is waiting (then it is refused and not counted).
+    """
+    name = typed_username(username)
+    check_password(password)
+    if len(code) > MAX_TYPED_CODE:
+        raise AccountError(BAD_RESET_CODE)  # longer than any code: not even counted
+    code_hash = token_digest(normalise_code(code))
+    if name is None:
+        raise AccountError(BAD_RESET_CODE)  # no account has such a name: nothing to count
+    user_id = _reset_for(db, name, code_hash, now)
+    if user_id is None:
+        with immediate(db):
+            if not _wait(db, name, now):
+                _record_failure(db, name, now)
         raise AccountError(BAD_RESET_CODE)
-    user = get_user(db, row[0])
+    password_hash = hash_password(password)
+    with immediate(db):
+        # Checked again under the lock: the code works once, even if sent twice at once.
+        if _reset_for(db, name, code_hash, now) != user_id:
+            raise AccountError(BAD_RESET_CODE)
+        db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [password_hash, user_id])
+        db.execute("DELETE FROM password_resets WHERE user_id = ?", [user_id])
+        db.execute("DELETE FROM logins WHERE user_id = ?", [user_id])
+        db.execute("DELETE FROM sign_in_failures WHERE username = ?", [name])
+    user = get_user(db, user_id)
     assert user is not None
     return user

@@ -28,6 +28,7 @@ from arrowhead.store.learning import _ATTEMPT_COLUMNS, Attempt, _attempt
 from arrowhead.teams import (
     INVITE_LENGTH,
     LOWER,
+    MAX_TYPED_CODE,
     MIDDLE,
     UPPER,
     CommandLine,
@@ -613,6 +614,8 @@ def team_by_name(db: Database, name: str) -> int | None:
 
 def team_for_invite(db: Database, code: str) -> int | None:
     """The id of the team this invite code belongs to, or None."""
+    if len(code) > MAX_TYPED_CODE:
+        return None
     row = db.execute(
         "SELECT id FROM teams WHERE invite_code = ?", [normalise_code(code)]
     ).fetchone()

@@ -115,27 +115,42 @@ class BrowserToken:
     def hold(self, token: str) -> None:
         """Use a new token on this connection now, and have the browser store it."""
         st.session_state[self._held] = (token, _connection_key())
-        st.session_state[self._pending] = token
+        st.session_state[self._pending] = (token, None)
 
-    def drop(self) -> None:
-        """Forget the token here and have the browser delete its cookie."""
+    def drop(self, dead: str) -> None:
+        """Forget a token here, and have the browser delete its cookie if it still holds that
+        token: another tab may have signed in since, and the cookie is now its login."""
         st.session_state.pop(self._held, None)
-        st.session_state[self._pending] = ""
+        st.session_state[self._pending] = ("", dead)
 
     def sync(self) -> None:
         """Write or delete the cookie in the browser, once, after hold or drop."""
         if self._pending not in st.session_state:
             return
-        token = st.session_state.pop(self._pending)
-        max_age = self.days * 24 * 3600 if token else 0
-        # Our own script with a server-made token (URL-safe base64): nothing
-        # here comes from a user or an author.
-        script = (
-            "<script>(function(){var secure = location.protocol === 'https:' ? '; Secure' : '';"
-            f"document.cookie = {json.dumps(self.cookie)} + '=' + {json.dumps(token)} + "
-            f"'; Max-Age={max_age}; Path=/; SameSite={self.same_site}' + secure;}})();</script>"
+        token, dead = st.session_state.pop(self._pending)
+        secure = "var secure = location.protocol === 'https:' ? '; Secure' : '';"
+        if token:
+            action = (
+                f"document.cookie = {_js_string(self.cookie + '=' + token)} + "
+                f"'; Max-Age={self.days * 24 * 3600}; Path=/; SameSite={self.same_site}' + secure;"
+            )
+        else:
+            action = (
+                f"if (document.cookie.split('; ').indexOf({_js_string(self.cookie + '=' + dead)})"
+                f" >= 0) document.cookie = {_js_string(self.cookie + '=')} + "
+                f"'; Max-Age=0; Path=/; SameSite={self.same_site}' + secure;"
+            )
+        # Our own script. The tokens are made by the server, but the dead one came
+        # back in a cookie, which anything on this host may have set: every value is
+        # a JS string literal with <, > and & escaped, so none can end the script.
+        st.html(
+            f"<script>(function(){{{secure}{action}}})();</script>", unsafe_allow_javascript=True
         )
-        st.html(script, unsafe_allow_javascript=True)
+
+
+def _js_string(value: str) -> str:
+    """A JavaScript string literal for value, safe inside an HTML script element."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 LOGIN = BrowserToken(cookie="arrowhead_login", days=LOGIN_DAYS, same_site="Strict")
@@ -148,7 +163,7 @@ def viewer() -> User | None:
         return None
     user = accounts.user_for_login(database(), token, now())
     if user is None:
-        LOGIN.drop()  # ended elsewhere, or expired
+        LOGIN.drop(token)  # ended elsewhere, or expired
     return user
 
 
@@ -163,7 +178,7 @@ def forget_login() -> None:
     token = LOGIN.current()
     if token:
         accounts.end_login(database(), token)
-    LOGIN.drop()
+        LOGIN.drop(token)
 
 
 def require_viewer() -> User:

@@ -180,10 +180,10 @@ with st.form("join_form"):
     code_typed = st.text_input("Join code", value=typed or "", max_chars=12, key="join_code")
     nickname = None
     if join_as == ANONYMOUS:
+        # No max_chars: the browser drops a paste over it without a word, and the form
+        # then asks for a nickname; the limit is checked on the server and said plainly.
         nickname = st.text_input(
-            f"Your nickname (up to {MAX_NICKNAME} characters)",
-            max_chars=MAX_NICKNAME,
-            key="join_nickname",
+            f"Your nickname (up to {MAX_NICKNAME} characters)", key="join_nickname"
         )
     joined = st.form_submit_button("Join", type="primary", key="join_submit")
 if joined:

@@ -77,7 +77,10 @@ with sign_up_tab:
                 components.begin_login(user)
 
 with reset_tab:
-    st.caption("An admin gives you a one-time reset code. It works once, within a day.")
+    st.caption(
+        "An admin gives you a one-time reset code. It works once, within a day, "
+        "even while sign-in asks you to wait after failed tries."
+    )
     with st.form("reset_form"):
         reset_username = st.text_input("Username", key="reset_username")
         reset_code = st.text_input("Reset code", key="reset_code")
