@@ -34,11 +34,12 @@ def open_database(path: Path | str) -> Database:
     db.execute("PRAGMA foreign_keys = ON")
     if not db.memory:
         db.enable_wal()
-    # In WAL mode NORMAL keeps the file consistent but does not wait for the disk on
-    # every commit (only at checkpoints): an app crash loses nothing, a power cut may
-    # lose the last moments. FULL's fsync per commit, made while holding the write
-    # lock, was most of every answer's time and of its wait behind others'.
-    db.execute("PRAGMA synchronous = NORMAL")
+    # FULL waits for the disk on every commit, so a stored answer survives a power cut
+    # too, not only a crash of the app. NORMAL would make commits cheaper, but with
+    # hashing outside the transaction and writers taking turns (below), 60 sign-ins
+    # beside 10 answering learners already keep every answer under 1 s
+    # (bench/bench_signin.py): durability is not worth trading for that.
+    db.execute("PRAGMA synchronous = FULL")
     return db
 
 
