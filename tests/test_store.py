@@ -16,7 +16,7 @@ from arrowhead.store.database import apply_migrations, immediate, open_database
 def test_database_is_in_wal_mode_with_a_busy_timeout(db):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-    assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL: no fsync per commit
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL: a commit is on disk
 
 
 def test_migrations_apply_once(db_path):

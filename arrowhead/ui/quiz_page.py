@@ -79,7 +79,7 @@ def start_attempt() -> None:
 
 
 def show_missed(attempt: Attempt) -> None:
-    """The scenarios this attempt answered without the best option, with a way to review them."""
+    """The scenarios this attempt answered without the best move, with a way to review them."""
     misses = journey.missed(quiz, learning.answers_in(db, attempt.id))
     if not misses:
         return
@@ -88,7 +88,7 @@ def show_missed(attempt: Attempt) -> None:
         st.markdown(f"- {scenario.title} — {answer.points} of {MAX_POINTS} points")
     st.page_link(
         components.REVIEW_PAGE,
-        label="Review this attempt: what you chose and the best option",
+        label="Review this attempt: what you chose and the best move",
         icon=":material/rate_review:",
         query_params={"attempt": str(attempt.id)},
     )
