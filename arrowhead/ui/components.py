@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -33,14 +34,9 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-@st.cache_resource
-def _settings() -> Settings:
-    return settings_from(os.environ)
-
-
 def settings() -> Settings:
-    """The paths this server runs on."""
-    return _settings()
+    """The paths this server runs on (read from the environment: cheaper than a cache lookup)."""
+    return settings_from(os.environ)
 
 
 @st.cache_resource(show_spinner=False)
@@ -60,7 +56,9 @@ def database() -> Database:
     return st.session_state[_DB_KEY][1]
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+# A plain LRU cache, shared by every session like st.cache_resource but without
+# hashing its arguments on every run: the fingerprint tuple is the key as it is.
+@functools.lru_cache(maxsize=4)
 def _course(root: str, fingerprint: tuple) -> Course:
     return load_course(Path(root))
 
