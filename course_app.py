@@ -73,6 +73,7 @@ def sections_for(user: User | None) -> dict[str, list[st.Page]]:
             page("content_page.py", "Course files", "folder_open", "course-files"),
             page("admin_people_page.py", "People", "manage_accounts", "people"),
             page("admin_teams_page.py", "Teams", "workspaces", "teams"),
+            page("admin_audit_page.py", "Audit log", "history", "audit"),
         ]
     sections["Account"] = [page("account_page.py", "Account", "person", "account")]
     return sections
