@@ -135,6 +135,8 @@ def _assign_form(
     if not items:
         st.caption("The course has nothing to assign yet.")
         return
+    if st.session_state.pop("assign_saved", False):
+        st.success("Assigned. It shows at the top of their course map.")
     everyone = f"Everyone in {team.name}"
     targets: dict[str, int | None] = {everyone: None}
     targets.update({f"{r.display_name} ({r.username})": r.user_id for r in rows})
@@ -169,7 +171,9 @@ def _assign_form(
     except TeamError as err:
         st.error(str(err))
     else:
-        st.success("Assigned. It shows at the top of their course map.")
+        # Rerun so the roster above, drawn before this form, shows the new work too.
+        st.session_state["assign_saved"] = True
+        st.rerun()
 
 
 # ---------------------------------------------------------------- the course map
@@ -206,6 +210,8 @@ def _day(due: date, today: date) -> str:
         return "today"
     if due == today + timedelta(days=1):
         return "tomorrow"
+    if due == today - timedelta(days=1):
+        return "yesterday"
     return due.strftime("%a %-d %b %Y")
 
 
