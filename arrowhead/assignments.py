@@ -54,8 +54,8 @@ class Assignment:
 class Facts:
     """What one learner has done that an assignment can ask for."""
 
-    read: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    """Ids of the sections read, per module id (sections since removed may be among them)."""
+    read: Mapping[str, int] = field(default_factory=dict)
+    """Sections read per module id, counting only sections the module still has."""
     passed: frozenset[str] = frozenset()
     """Ids of the quizzes passed in a self-paced attempt, at any time."""
 
@@ -121,8 +121,7 @@ def is_done(course: Course, kind: str, item_id: str, facts: Facts) -> bool | Non
     if module is None:
         return None
     quiz = course.quiz_for(module.id)
-    read = facts.read.get(module.id, frozenset())
-    read_all = all(section.id in read for section in module.sections)
+    read_all = facts.read.get(module.id, 0) >= len(module.sections)
     return read_all and (quiz is None or quiz.id in facts.passed)
 
 

@@ -15,7 +15,7 @@ from arrowhead.teams import TeamError
 
 COURSE = load_course(DATA / "course")
 TODAY = date(2026, 11, 2)
-ALL_ALPHA = Facts(read={"alpha": frozenset({"first-steps", "second-steps"})})
+ALL_ALPHA = Facts(read={"alpha": 2})
 
 
 def assignment(kind: str, item: str, due: date = TODAY) -> Assignment:
@@ -39,7 +39,7 @@ def assignment(kind: str, item: str, due: date = TODAY) -> Assignment:
         (
             "module",
             "alpha",
-            Facts(read={"alpha": frozenset({"first-steps"})}, passed=frozenset({"alpha"})),
+            Facts(read={"alpha": 1}, passed=frozenset({"alpha"})),
             TODAY,
             assignments.DUE,
         ),

@@ -100,7 +100,7 @@ def test_manager_assigns_a_module_to_one_learner(app_env, org):
     at.selectbox(key="assign_target").select("Ben Stuck (ben)")
     at.selectbox(key="assign_item").select("Module 2: Beta module")
     button(at, "Assign").click().run()
-    (stored,) = assignment_store.learner_work(app_env, org.ben, org.ben.id).assignments
+    (stored,) = assignment_store.learner_work(app_env, org.ben, org.ben.id, org.course).assignments
     assert (stored.kind, stored.item_id, stored.user_id) == ("module", "beta", org.ben.id)
     assert stored.due == today() + timedelta(days=7)  # the default
     roster = at.dataframe[0].value
@@ -121,7 +121,7 @@ def test_overdue_work_shows_on_the_roster_and_can_be_removed(app_env, org):
     at.button(key="assign_remove").click().run()
     assert not at.exception
     assert "Nothing assigned yet." in texts(at)
-    assert assignment_store.learner_work(app_env, org.ben, org.ben.id).assignments == []
+    assert assignment_store.learner_work(app_env, org.ben, org.ben.id, org.course).assignments == []
 
 
 def test_admin_sees_every_teams_assignments_but_assigns_within_one_team(app_env, org):

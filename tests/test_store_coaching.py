@@ -34,7 +34,7 @@ def assign(db, org, viewer, due=NEXT_WEEK, kind="quiz", item="alpha", **target):
 def statuses(db, org, viewer, team_id, today=TODAY):
     """{(learner username, assignment id): status} as the team page works them out."""
     names = {u.id: u.username for u in (org.ana, org.ben, org.cleo, org.dan)}
-    work = assignment_store.team_work(db, viewer, team_id)
+    work = assignment_store.team_work(db, viewer, team_id, org.course)
     return {(names[d.user_id], d.assignment.id): d.status for d in work.duties(org.course, today)}
 
 
@@ -83,7 +83,7 @@ def test_team_assignments_follow_the_learner_out_of_the_team(db, org):
     # Dan's own assignment goes with him: his new manager sees it, the old one no longer does.
     assert ("dan", mine) not in statuses(db, org, org.manager_a, org.team_a)
     assert ("dan", mine) in statuses(db, org, org.manager_b, org.team_b)
-    seen_by_dan = assignment_store.learner_work(db, org.dan, org.dan.id).assignments
+    seen_by_dan = assignment_store.learner_work(db, org.dan, org.dan.id, org.course).assignments
     assert [a.id for a in seen_by_dan] == [mine]
 
 
@@ -95,19 +95,23 @@ def test_a_manager_never_assigns_to_or_reads_another_teams_work(db, org):
         assign(db, org, org.manager_a, user_id=org.cleo.id)
     with pytest.raises(TeamError, match="teams you manage"):
         assign(db, org, org.ana, user_id=org.ana.id)  # a learner assigns nothing
-    assert assignment_store.team_work(db, org.manager_a, org.team_b).assignments == []
-    assert assignment_store.team_work(db, org.manager_a, None).assignments == []
-    assert assignment_store.learner_work(db, org.manager_a, org.cleo.id).assignments == []
+    assert assignment_store.team_work(db, org.manager_a, org.team_b, org.course).assignments == []
+    assert assignment_store.team_work(db, org.manager_a, None, org.course).assignments == []
+    assert (
+        assignment_store.learner_work(db, org.manager_a, org.cleo.id, org.course).assignments == []
+    )
     with pytest.raises(TeamError, match="does not exist"):
         assignment_store.remove_assignment(db, org.manager_a, theirs, NOW)
-    assert [a.id for a in assignment_store.team_work(db, org.admin, None).assignments] == [theirs]
+    assert [
+        a.id for a in assignment_store.team_work(db, org.admin, None, org.course).assignments
+    ] == [theirs]
 
 
 def test_a_removed_assignment_disappears_and_the_removal_is_logged(db, org):
     quiz = assign(db, org, org.manager_a, team_id=org.team_a)
     assignment_store.remove_assignment(db, org.manager_a, quiz, NOW)
-    assert assignment_store.team_work(db, org.manager_a, org.team_a).assignments == []
-    assert assignment_store.learner_work(db, org.ben, org.ben.id).assignments == []
+    assert assignment_store.team_work(db, org.manager_a, org.team_a, org.course).assignments == []
+    assert assignment_store.learner_work(db, org.ben, org.ben.id, org.course).assignments == []
     actions = [e.action for e in audit.audit_entries(db, org.admin, actor_id=org.manager_a.id)]
     assert actions == [audit.ASSIGNMENT_REMOVED, audit.ASSIGNED]
 
@@ -125,12 +129,12 @@ def test_an_assignment_needs_a_course_item_and_a_due_date_to_come(
 ):
     with pytest.raises(TeamError, match=message):
         assign(db, org, org.manager_a, due=due, kind=kind, item=item, team_id=org.team_a)
-    assert assignment_store.team_work(db, org.admin, None).assignments == []
+    assert assignment_store.team_work(db, org.admin, None, org.course).assignments == []
 
 
 def test_a_due_date_of_today_is_accepted(db, org):
     assign(db, org, org.manager_a, due=TODAY, user_id=org.ben.id)
-    work = assignment_store.learner_work(db, org.ben, org.ben.id)
+    work = assignment_store.learner_work(db, org.ben, org.ben.id, org.course)
     (duty,) = work.duties(org.course, TODAY)
     assert duty.assignment.due == TODAY and assignments.due_soon(duty, TODAY)
 
@@ -277,6 +281,6 @@ def test_the_new_migrations_apply_once(db):
 
 def test_dates_are_stored_as_dates(db, org):
     assign(db, org, org.manager_a, due=date(2030, 1, 31), user_id=org.ana.id)
-    (stored,) = assignment_store.learner_work(db, org.ana, org.ana.id).assignments
+    (stored,) = assignment_store.learner_work(db, org.ana, org.ana.id, org.course).assignments
     assert stored.due == date(2030, 1, 31)
     assert stored.target == "Ana Able" and stored.assigned_by == "Mara Manager"

@@ -184,7 +184,7 @@ def _in_scope(db: Database, viewer: User, ids: list[int] | None, team_id: int | 
     return [_assignment(row) for row in rows]
 
 
-def team_work(db: Database, viewer: User, team_id: int | None) -> Work:
+def team_work(db: Database, viewer: User, team_id: int | None, course: Course) -> Work:
     """The active assignments for a team in scope (or every team in scope) and its learners."""
     found = _in_scope(db, viewer, None, team_id)
     teams = team_store.visible_team_ids(db, viewer)
@@ -200,10 +200,10 @@ def team_work(db: Database, viewer: User, team_id: int | None) -> Work:
             {"teams": json.dumps(teams), "ids": json.dumps([a.id for a in found])},
         )
     ]
-    return Work(found, pairs, _facts(db, sorted({u for u, _ in pairs})))
+    return Work(found, pairs, _facts(db, sorted({u for u, _ in pairs}), found, course))
 
 
-def learner_work(db: Database, viewer: User, user_id: int) -> Work:
+def learner_work(db: Database, viewer: User, user_id: int, course: Course) -> Work:
     """The active assignments that apply to one learner now, if the viewer may see them."""
     if not team_store.manages(db, viewer, user_id):
         return Work([], [], {})
@@ -214,21 +214,35 @@ def learner_work(db: Database, viewer: User, user_id: int) -> Work:
         {"user": user_id},
     )
     found = [_assignment(row) for row in rows]
-    return Work(found, [(user_id, a.id) for a in found], _facts(db, [user_id]))
+    return Work(found, [(user_id, a.id) for a in found], _facts(db, [user_id], found, course))
 
 
-def _facts(db: Database, user_ids: list[int]) -> dict[int, Facts]:
+def _facts(
+    db: Database, user_ids: list[int], found: list[Assignment], course: Course
+) -> dict[int, Facts]:
     # Callers pass only learners already found inside the viewer's scope.
     if not user_ids:
         return {}
     users = json.dumps(user_ids)
-    read: dict[int, dict[str, set[str]]] = {}
-    for user_id, module_id, section_id in db.execute(
-        """SELECT user_id, module_id, section_id FROM section_reads
-           WHERE user_id IN (SELECT value FROM json_each(?))""",
-        [users],
-    ):
-        read.setdefault(user_id, {}).setdefault(module_id, set()).add(section_id)
+    modules = {a.item_id for a in found if a.kind == assignments.MODULE}
+    # Only the assigned modules' sections as the course has them now: counted in
+    # SQL per learner and module, so Python sees a few rows per learner, not every read.
+    sections = [f"{m.id}/{s.id}" for m in course.modules if m.id in modules for s in m.sections]
+    read: dict[int, dict[str, int]] = {}
+    if sections:
+        for user_id, module_id, count in db.execute(
+            """SELECT user_id, module_id, count(*) FROM section_reads
+               WHERE user_id IN (SELECT value FROM json_each(:users))
+                 AND module_id IN (SELECT value FROM json_each(:modules))
+                 AND module_id || '/' || section_id IN (SELECT value FROM json_each(:sections))
+               GROUP BY user_id, module_id""",
+            {
+                "users": users,
+                "modules": json.dumps(sorted(modules)),
+                "sections": json.dumps(sections),
+            },
+        ):
+            read.setdefault(user_id, {})[module_id] = count
     passed: dict[int, set[str]] = {}
     for user_id, quiz_id in db.execute(
         """SELECT DISTINCT user_id, quiz_id FROM attempts
@@ -236,10 +250,4 @@ def _facts(db: Database, user_ids: list[int]) -> dict[int, Facts]:
         [users],
     ):
         passed.setdefault(user_id, set()).add(quiz_id)
-    return {
-        u: Facts(
-            read={m: frozenset(s) for m, s in read.get(u, {}).items()},
-            passed=frozenset(passed.get(u, ())),
-        )
-        for u in user_ids
-    }
+    return {u: Facts(read=read.get(u, {}), passed=frozenset(passed.get(u, ()))) for u in user_ids}

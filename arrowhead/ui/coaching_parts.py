@@ -181,7 +181,7 @@ def _assign_form(
 
 def assigned_to_you(db: Database, user: User, course: Course, today: date) -> None:
     """What the learner's manager assigned, each with its due date; work due soon called out."""
-    found = assignment_store.learner_work(db, user, user.id).duties(course, today)
+    found = assignment_store.learner_work(db, user, user.id, course).duties(course, today)
     shown = [d for d in found if d.status != assignments.GONE]
     if not shown:
         return

@@ -45,7 +45,7 @@ if team is not None:
             st.rerun()
 
 # Assignments: read once, for the roster's column and the Assignments section.
-work = assignment_store.team_work(db, user, team_id)
+work = assignment_store.team_work(db, user, team_id, course)
 duties = work.duties(course, now.date())
 assigned = coaching_parts.roster_summaries(duties)
 
