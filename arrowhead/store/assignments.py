@@ -113,7 +113,7 @@ def assign(
     assignments.check_new(course, kind, item_id, due, now.date())
     with immediate(db):
         # The learner's team decides: a manager assigns only within the teams they manage.
-        scope_team = team_id if team_id is not None else _learner_team(db, user_id or 0)
+        scope_team = _learner_team(db, user_id) if user_id is not None else team_id
         if scope_team is None or scope_team not in team_store.visible_team_ids(db, viewer):
             raise TeamError("You can only assign work to teams you manage and their learners.")
         cursor = db.execute(
@@ -167,7 +167,9 @@ _MEMBERS = """members(user_id, team_id) AS (
     WHERE u.active = 1 AND m.team_id IN (SELECT value FROM json_each(:teams)))"""
 
 
-def _in_scope(db: Database, viewer: User, ids: list[int] | None, team_id: int | None = None):
+def _in_scope(
+    db: Database, viewer: User, ids: list[int] | None, team_id: int | None = None
+) -> list[Assignment]:
     # Active assignments made to a team in scope, or to a learner now in one.
     teams = team_store.visible_team_ids(db, viewer)
     if team_id is not None:
