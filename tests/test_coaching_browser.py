@@ -24,8 +24,14 @@ def sign_in(page: Page, url: str, username: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def wait_for_app(page: Page) -> None:
+    """Wait until Streamlit has finished the current run, so no redraw closes a dropdown."""
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=15_000)
+
+
 def pick(page: Page, label: str, option: str) -> None:
     """Choose an option in a Streamlit selectbox."""
+    wait_for_app(page)
     page.get_by_label(label).click()
     page.get_by_role("option", name=option).click()
 
@@ -56,7 +62,13 @@ def test_manager_assigns_a_quiz_the_learner_passes_it_and_the_roster_says_done(s
     page = manager.new_page()
     sign_in(page, server.url, "mara")
     page.get_by_role("link", name="My team").click()
-    expect(page.get_by_role("heading", name="Assignments")).to_be_visible(timeout=15_000)
+    # The whole page drawn, its chart included: a layout shift scrolls the page, and a
+    # scroll closes an open dropdown.
+    expect(
+        page.get_by_role("link", name="Scenario insight and its statistics (CSV)")
+    ).to_be_visible(timeout=15_000)
+    expect(page.locator("[data-testid='stVegaLiteChart'] svg.marks").first).to_be_visible()
+    page.get_by_label("Module or quiz").scroll_into_view_if_needed()
     pick(page, "Module or quiz", f"Quiz: {quiz.title}")
     # The date field is one spin button per part; typing into each sets it.
     for part, value in (
