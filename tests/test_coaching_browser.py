@@ -103,7 +103,7 @@ def test_manager_assigns_a_quiz_the_learner_passes_it_and_the_roster_says_done(s
         expect(mine.get_by_text(f"Scenario {number} of {count}")).to_be_visible(timeout=15_000)
         mine.locator("[data-testid='stRadio'] label").filter(has_text=scenario.best.text).click()
         mine.get_by_role("button", name="Submit answer").click()
-        expect(mine.get_by_text("the partnership move").first).to_be_visible(timeout=15_000)
+        expect(mine.get_by_text("10 of 10 points").first).to_be_visible(timeout=15_000)
         label = "See your result" if number == count else "Next scenario →"
         mine.get_by_role("button", name=label).click()
     expect(mine.get_by_text("Your latest score: 100%")).to_be_visible(timeout=15_000)
