@@ -96,6 +96,7 @@ ENTRIES = (
     Entry("Admin", "admin_people_page.py", "People", "manage_accounts", "people", ("admin",)),
     Entry("Admin", "admin_teams_page.py", "Teams", "workspaces", "teams", ("admin",)),
     Entry("Admin", "admin_address_page.py", "Server address", "lan", "server-address", ("admin",)),
+    Entry("Admin", "admin_audit_page.py", "Audit log", "history", "audit", ("admin",)),
     Entry("Account", "account_page.py", "Account", "person", "account"),
 )
 EVERY_ADDRESS = {e.path for e in ENTRIES if e.path}

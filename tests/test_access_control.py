@@ -17,6 +17,7 @@ LEARNER = "arrowhead/ui/learner_page.py"
 INSIGHT = "arrowhead/ui/insight_page.py"
 PEOPLE = "arrowhead/ui/admin_people_page.py"
 TEAMS = "arrowhead/ui/admin_teams_page.py"
+AUDIT = "arrowhead/ui/admin_audit_page.py"
 REVIEW = "arrowhead/ui/review_page.py"
 SECRET = "Cleo Secret"
 
@@ -67,7 +68,7 @@ def page_alone(db, user, page: str) -> AppTest:
     return at.run()
 
 
-@pytest.mark.parametrize("page", [TEAM, INSIGHT, PEOPLE, TEAMS])
+@pytest.mark.parametrize("page", [TEAM, INSIGHT, PEOPLE, TEAMS, AUDIT])
 def test_a_learner_gets_no_manager_or_admin_page(app_env, org, page):
     # Navigation does not offer it ...
     with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -84,7 +85,7 @@ def test_a_learner_cannot_open_a_teammates_learner_page(app_env, org):
     assert "Ben Stuck" not in texts(at)
 
 
-@pytest.mark.parametrize("page", [PEOPLE, TEAMS])
+@pytest.mark.parametrize("page", [PEOPLE, TEAMS, AUDIT])
 def test_a_manager_gets_no_admin_page(app_env, org, page):
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         app_for(app_env, org.manager_a, page)

@@ -69,6 +69,12 @@ def _clear_demo(db: Database) -> None:
     ):
         db.execute(f"DELETE FROM {table} WHERE user_id IN ({demo})")
     demo_teams = "SELECT team_id FROM demo_teams"
+    # Work and notes someone set on demo people or teams go with them; the audit log stays.
+    db.execute(
+        f"""DELETE FROM assignments WHERE user_id IN ({demo}) OR assigned_by IN ({demo})
+            OR team_id IN ({demo_teams})"""
+    )
+    db.execute(f"DELETE FROM coaching_notes WHERE learner_id IN ({demo}) OR author_id IN ({demo})")
     db.execute(f"DELETE FROM team_members WHERE team_id IN ({demo_teams})")
     db.execute(f"DELETE FROM team_managers WHERE team_id IN ({demo_teams})")
     # The markers reference the rows they mark, so they go first, their ids kept.

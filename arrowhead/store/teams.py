@@ -19,7 +19,7 @@ from sqlite_utils.migrations import Migrations
 from arrowhead.accounts import ROLES, User
 from arrowhead.course import Course
 from arrowhead.scoring import Choice
-from arrowhead.store import accounts
+from arrowhead.store import accounts, audit
 
 # The core set must be registered first: these migrations index its tables.
 from arrowhead.store import schema as _core  # noqa: F401
@@ -572,25 +572,39 @@ def create_team(db: Database, actor: Actor, name: str, now: datetime) -> Team:
             )
         except sqlite3.IntegrityError:
             raise TeamError("There is already a team of that name.") from None
-    team_id = cursor.lastrowid
-    assert team_id is not None
+        team_id = cursor.lastrowid
+        assert team_id is not None
+        audit.record(db, actor, audit.TEAM_CREATED, now, team_id=team_id, detail=name)
     return _teams(db, [team_id])[0]
 
 
-def rename_team(db: Database, actor: Actor, team_id: int, name: str) -> None:
+def rename_team(
+    db: Database, actor: Actor, team_id: int, name: str, now: datetime | None = None
+) -> None:
     """Give a team a new name; admins only."""
     name = clean_team_name(name)
     with immediate(db):
         _require_admin(db, actor)
+        old = _team_name(db, team_id)
         try:
             changed = db.execute("UPDATE teams SET name = ? WHERE id = ?", [name, team_id]).rowcount
         except sqlite3.IntegrityError:
             raise TeamError("There is already a team of that name.") from None
+        if changed and old != name:
+            audit.record(
+                db, actor, audit.TEAM_RENAMED, now, team_id=team_id, detail=f"{old} → {name}"
+            )
     if not changed:
         raise TeamError("That team does not exist.")
 
 
-def renew_invite(db: Database, viewer: Actor, team_id: int) -> str:
+def _team_name(db: Database, team_id: int | None) -> str:
+    # For audit details: the name as it is at the time of the change.
+    row = db.execute("SELECT name FROM teams WHERE id = ?", [team_id]).fetchone()
+    return row[0] if row else "no team"
+
+
+def renew_invite(db: Database, viewer: Actor, team_id: int, now: datetime | None = None) -> str:
     """A new invite code for the team, so the old link stops working; its manager or an admin."""
     with immediate(db):
         allowed = is_admin(db, viewer) or (
@@ -603,6 +617,7 @@ def renew_invite(db: Database, viewer: Actor, team_id: int) -> str:
             "UPDATE teams SET invite_code = ? WHERE id = ?", [code, team_id]
         ).rowcount:
             raise TeamError("That team does not exist.")
+        audit.record(db, viewer, audit.INVITE_RENEWED, now, team_id=team_id)
     return code
 
 
@@ -659,10 +674,25 @@ def set_team(db: Database, actor: Actor, user_id: int, team_id: int | None, now:
             and not db.execute("SELECT 1 FROM teams WHERE id = ?", [team_id]).fetchone()
         ):
             raise TeamError("That team does not exist.")
+        before = db.execute(
+            "SELECT team_id FROM team_members WHERE user_id = ?", [user_id]
+        ).fetchone()
+        if (before[0] if before else None) != team_id:
+            audit.record(
+                db,
+                actor,
+                audit.TEAM_SET,
+                now,
+                user_id=user_id,
+                team_id=team_id,
+                detail=f"{_team_name(db, before[0] if before else None)} → {_team_name(db, team_id)}",
+            )
         _place(db, user_id, team_id, now)
 
 
-def set_managed_teams(db: Database, actor: Actor, user_id: int, team_ids: Iterable[int]) -> None:
+def set_managed_teams(
+    db: Database, actor: Actor, user_id: int, team_ids: Iterable[int], now: datetime | None = None
+) -> None:
     """Make the person manager of exactly these teams, granting the manager role; admins only."""
     team_ids = sorted(set(team_ids))
     with immediate(db):
@@ -671,6 +701,15 @@ def set_managed_teams(db: Database, actor: Actor, user_id: int, team_ids: Iterab
         known = {r[0] for r in db.execute("SELECT id FROM teams")}
         if set(team_ids) - known:
             raise TeamError("That team does not exist.")
+        before = {
+            r[0]
+            for r in db.execute("SELECT team_id FROM team_managers WHERE user_id = ?", [user_id])
+        }
+        if before != set(team_ids):
+            names = ", ".join(sorted(_team_name(db, t) for t in team_ids)) or "no team"
+            audit.record(
+                db, actor, audit.MANAGED_TEAMS_SET, now, user_id=user_id, detail=f"manages {names}"
+            )
         db.execute("DELETE FROM team_managers WHERE user_id = ?", [user_id])
         db.conn.executemany(
             "INSERT INTO team_managers (team_id, user_id) VALUES (?, ?)",
@@ -692,7 +731,9 @@ def _active_admins(db: Database) -> set[int]:
     }
 
 
-def set_roles(db: Database, actor: Actor, user_id: int, roles: Iterable[str]) -> None:
+def set_roles(
+    db: Database, actor: Actor, user_id: int, roles: Iterable[str], now: datetime | None = None
+) -> None:
     """Give the person exactly these roles; admins only, and never the last admin's."""
     roles = set(roles)
     unknown = roles - set(ROLES)
@@ -705,6 +746,18 @@ def set_roles(db: Database, actor: Actor, user_id: int, roles: Iterable[str]) ->
         _require_user(db, user_id)
         if "admin" not in roles and _active_admins(db) == {user_id}:
             raise TeamError("This is the only admin: make someone else an admin first.")
+        before = {
+            r[0] for r in db.execute("SELECT role FROM user_roles WHERE user_id = ?", [user_id])
+        }
+        if before != roles:
+            audit.record(
+                db,
+                actor,
+                audit.ROLES_SET,
+                now,
+                user_id=user_id,
+                detail=f"{_role_list(roles)} (was {_role_list(before) or 'none'})",
+            )
         db.execute("DELETE FROM user_roles WHERE user_id = ?", [user_id])
         db.conn.executemany(
             "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", [(user_id, r) for r in roles]
@@ -713,13 +766,23 @@ def set_roles(db: Database, actor: Actor, user_id: int, roles: Iterable[str]) ->
             db.execute("DELETE FROM team_managers WHERE user_id = ?", [user_id])
 
 
-def set_active(db: Database, actor: Actor, user_id: int, active: bool) -> None:
+def _role_list(roles: Iterable[str]) -> str:
+    return ", ".join(r for r in ROLES if r in set(roles))
+
+
+def set_active(
+    db: Database, actor: Actor, user_id: int, active: bool, now: datetime | None = None
+) -> None:
     """Deactivate a person (records kept, no more sign-ins, logins ended) or let them back; admins only."""
     with immediate(db):
         _require_admin(db, actor)
         _require_user(db, user_id)
         if not active and _active_admins(db) == {user_id}:
             raise TeamError("This is the only admin: make someone else an admin first.")
+        was = db.execute("SELECT active FROM users WHERE id = ?", [user_id]).fetchone()[0]
+        if bool(was) != active:
+            action = audit.REACTIVATED if active else audit.DEACTIVATED
+            audit.record(db, actor, action, now, user_id=user_id)
         accounts.set_user_active(db, user_id, active)
 
 
@@ -728,6 +791,8 @@ def issue_reset_code(db: Database, actor: Actor, user_id: int, now: datetime) ->
     with immediate(db):
         _require_admin(db, actor)
         _require_user(db, user_id)
+        # The code itself is never logged: only that one was issued.
+        audit.record(db, actor, audit.RESET_CODE_ISSUED, now, user_id=user_id)
         return accounts.store_reset_code(db, user_id, now)
 
 

@@ -64,12 +64,12 @@ with st.form(f"people_form_{person.id}"):
     saved = st.form_submit_button("Save", type="primary")
 if saved:
     try:
-        team_store.set_roles(db, user, person.id, roles)
+        team_store.set_roles(db, user, person.id, roles, components.now())
         team_store.set_team(db, user, person.id, team_ids.get(team_label), components.now())
         # The roles decide: without the manager role they manage no team. Otherwise the
         # teams still listed here would grant the role straight back.
         managed_ids = [team_ids[n] for n in managed] if "manager" in roles else []
-        team_store.set_managed_teams(db, user, person.id, managed_ids)
+        team_store.set_managed_teams(db, user, person.id, managed_ids, components.now())
     except TeamError as err:
         st.error(str(err))
     else:
@@ -81,7 +81,7 @@ with col1:
     if person.active:
         if st.button("Deactivate", key=f"people_deactivate_{person.id}"):
             try:
-                team_store.set_active(db, user, person.id, False)
+                team_store.set_active(db, user, person.id, False, components.now())
             except TeamError as err:
                 st.error(str(err))
             else:
@@ -89,7 +89,7 @@ with col1:
         st.caption("Their records are kept; they can no longer sign in.")
     else:
         if st.button("Reactivate", key=f"people_reactivate_{person.id}"):
-            team_store.set_active(db, user, person.id, True)
+            team_store.set_active(db, user, person.id, True, components.now())
             st.rerun()
 with col2:
     if st.button("Issue a password-reset code", key=f"people_reset_{person.id}"):

@@ -55,7 +55,7 @@ with st.form("teams_rename_form"):
     renamed = st.form_submit_button("Rename")
 if renamed:
     try:
-        team_store.rename_team(db, user, by_name[old].id, new)
+        team_store.rename_team(db, user, by_name[old].id, new, components.now())
     except TeamError as err:
         st.error(str(err))
     else:

@@ -4,15 +4,17 @@ A learner may open their own: it is the same picture, so nothing is shown about
 anyone that they could not see about themselves.
 """
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
-from arrowhead import teams
+from arrowhead import coaching, teams
 from arrowhead.quizzes import MAX_POINTS
-from arrowhead.scoring import best_styles, build_profile
+from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
 from arrowhead.store import teams as team_store
 from arrowhead.store.learning import Attempt
-from arrowhead.ui import components
+from arrowhead.ui import coaching_parts, components
 
 user = components.require_viewer()
 db = components.database()
@@ -167,18 +169,49 @@ st.subheader("What to talk about", anchor=False)
 latest = {}
 for a in answers:
     latest[(a.quiz_id, a.scenario_id)] = a
-missed = [
-    (scenario, a)
-    for (quiz_id, scenario_id), a in latest.items()
-    if a.points < MAX_POINTS and (scenario := course.scenario(quiz_id, scenario_id)) is not None
-]
+# Most urgent first: recent misses, weighted towards the learner's weakest behaviours.
+missed = sorted(
+    (
+        (scenario, a)
+        for (quiz_id, scenario_id), a in latest.items()
+        if a.points < MAX_POINTS and (scenario := course.scenario(quiz_id, scenario_id)) is not None
+    ),
+    key=lambda pair: (
+        -coaching.priority(
+            pair[1].behaviour,
+            datetime.fromisoformat(pair[1].answered_at),
+            profile.behaviours,
+            now,
+        )
+    ),
+)
 if not missed:
     st.caption("No missed scenarios: every latest answer was the best move.")
+elif len(missed) > coaching.TALK_LIMIT:
+    show_all = st.toggle(f"Show all {len(missed)}", key="learner_talk_all")
+    st.caption(
+        f"The {coaching.TALK_LIMIT} to start with are shown: the most recent misses, "
+        "those on the weakest behaviours first."
+        if not show_all
+        else "Most recent misses first, those on the weakest behaviours ahead."
+    )
+    if not show_all:
+        missed = missed[: coaching.TALK_LIMIT]
 for scenario, a in missed:
     with st.container(border=True):
         st.markdown(f"**{scenario.title}** · {titles.get(a.quiz_id, a.quiz_id)}")
+        st.caption(
+            f"Answered {components.moment(a.answered_at)}"
+            + (
+                f" · Behaviour: {BEHAVIOUR_NAMES[a.behaviour]}"
+                if a.behaviour in BEHAVIOUR_NAMES
+                else ""
+            )
+        )
         components.option_feedback(scenario.shuffled(a.option_seed), a.option_id, a.points)
         if scenario.discussion:
             st.caption("Questions to ask")
             for prompt in scenario.discussion:
                 st.markdown(f"- {prompt}")
+
+coaching_parts.coaching_notes(db, user, learner.id)

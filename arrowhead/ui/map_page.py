@@ -4,7 +4,7 @@ import streamlit as st
 
 from arrowhead import journey
 from arrowhead.store import teams as team_store
-from arrowhead.ui import components
+from arrowhead.ui import coaching_parts, components
 
 user = components.require_viewer()
 db = components.database()
@@ -26,6 +26,7 @@ elif invite:
         icon=":material/group_add:",
         query_params={"join": invite},
     )
+coaching_parts.assigned_to_you(db, user, course, components.now().date())
 if not course.modules:
     st.info("The course has no modules yet. An admin can see why under Admin → Course files.")
     st.stop()

@@ -6,8 +6,9 @@ import streamlit as st
 
 from arrowhead import teams
 from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
+from arrowhead.store import assignments as assignment_store
 from arrowhead.store import teams as team_store
-from arrowhead.ui import components
+from arrowhead.ui import coaching_parts, components
 
 # More learners than this make a heatmap no one can read: the first ones are shown.
 HEATMAP_LIMIT = 150
@@ -40,8 +41,13 @@ if team is not None:
         st.code(team.invite_code, language=None)
         st.code(components.invite_link(team.invite_code), language=None)
         if st.button("Renew the invite (the old link stops working)", key="team_renew"):
-            team_store.renew_invite(db, user, team.id)
+            team_store.renew_invite(db, user, team.id, now)
             st.rerun()
+
+# Assignments: read once, for the roster's column and the Assignments section.
+work = assignment_store.team_work(db, user, team_id, course)
+duties = work.duties(course, now.date())
+assigned = coaching_parts.roster_summaries(duties)
 
 st.subheader("Learners", anchor=False)
 if not rows:
@@ -71,6 +77,7 @@ roster = pd.DataFrame(
             "Modules passed": r.modules_passed,
             "Average best": r.average_best,
             "Last active": components.moment(r.last_active),
+            "Assignments": assigned.get(r.user_id, "–"),
         }
         for r in shown
     ],
@@ -82,6 +89,7 @@ roster = pd.DataFrame(
         "Modules passed",
         "Average best",
         "Last active",
+        "Assignments",
     ],
 )
 st.dataframe(
@@ -109,6 +117,8 @@ if by_label:
         icon=":material/person_search:",
         query_params={"learner": str(by_label[picked])},
     )
+
+coaching_parts.assignments_section(db, user, course, team, work, duties, rows, now.date())
 
 st.subheader("Best score per module", anchor=False)
 heat_rows = rows[:HEATMAP_LIMIT]
