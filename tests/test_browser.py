@@ -245,6 +245,8 @@ def test_an_attempts_option_order_survives_a_reload_and_is_the_reviews(server, b
     options.filter(has_text=scenario.best.text).click()
     page.get_by_role("button", name="Submit answer").click()
     expect(page.get_by_text("10 of 10 points · the best move")).to_be_visible(timeout=15_000)
+    # The scenario's form stays on screen, faded, until the run that replaces it ends.
+    expect(page.locator("[data-testid='stRadioGroup']")).to_have_count(0, timeout=15_000)
     expect(page.get_by_text(best, exact=True)).to_be_visible()
 
     page.goto(server.url + f"/review?attempt={attempt_id}")

@@ -188,24 +188,44 @@ def submit_answer(attempt: Attempt, scenario_id: str) -> None:
     st.session_state[FEEDBACK_KEY] = pair
 
 
-if problem := st.session_state.pop(PROBLEM_KEY, None):
-    st.warning(problem)
-shown = st.session_state.get(FEEDBACK_KEY)
-attempt = learning.open_attempt(db, user.id, quiz.id)
-if attempt is not None:
-    # An attempt whose last answer was stored just before a crash is closed here.
-    attempt = learning.finish_attempt(db, attempt, journey.finisher(quiz), components.now())
+@st.fragment
+def attempt_in_progress() -> None:
+    """The attempt being taken: a Submit or Next click reruns only this part of the page.
 
-if shown:
-    if st.session_state.get(ELSEWHERE_KEY) == shown:
-        st.info(
-            "You already answered this in another tab. The first answer stands; here is its feedback."
-        )
-    show_feedback(*shown)
-elif attempt is None or attempt.finished_at is not None:
-    show_front_page()
+    A fragment's rerun skips the page around it (the navigation, the sidebar, the
+    title), which makes a learner's click cheap. It does not run the page's sign-in
+    check either, so it checks again; and when the attempt is over it reruns the
+    whole page, which then shows the result.
+    """
+    if components.viewer() is None:
+        st.rerun()
+    if problem := st.session_state.pop(PROBLEM_KEY, None):
+        st.warning(problem)
+    shown = st.session_state.get(FEEDBACK_KEY)
+    attempt = learning.open_attempt(db, user.id, quiz.id)
+    if attempt is not None:
+        # An attempt whose last answer was stored just before a crash is closed here.
+        attempt = learning.finish_attempt(db, attempt, journey.finisher(quiz), components.now())
+    if shown:
+        if st.session_state.get(ELSEWHERE_KEY) == shown:
+            st.info(
+                "You already answered this in another tab. The first answer stands; here is "
+                "its feedback."
+            )
+        show_feedback(*shown)
+    elif attempt is None or attempt.finished_at is not None:
+        st.rerun()  # the result is the front page's: draw the whole page
+    else:
+        answered = {a.scenario_id for a in learning.answers_in(db, attempt.id)}
+        scenario = next_scenario(quiz, answered)
+        assert scenario is not None  # finish_attempt closed it otherwise
+        show_scenario(attempt, scenario, len(answered & {s.id for s in quiz.scenarios}))
+
+
+current = learning.open_attempt(db, user.id, quiz.id)
+if st.session_state.get(FEEDBACK_KEY) or (current is not None and current.finished_at is None):
+    attempt_in_progress()
 else:
-    answered = {a.scenario_id for a in learning.answers_in(db, attempt.id)}
-    scenario = next_scenario(quiz, answered)
-    assert scenario is not None  # finish_attempt closed it otherwise
-    show_scenario(attempt, scenario, len(answered & {s.id for s in quiz.scenarios}))
+    if problem := st.session_state.pop(PROBLEM_KEY, None):
+        st.warning(problem)
+    show_front_page()
