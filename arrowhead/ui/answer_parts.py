@@ -1,0 +1,87 @@
+"""The team page's 'every answer' download: built on request, on disk, for the scope it was built for.
+
+Kept out of the page script so the page reads as the screen it draws, and so
+this block is one call there.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping
+
+import streamlit as st
+from sqlite_utils import Database
+
+from arrowhead import exports
+from arrowhead.accounts import User
+from arrowhead.store import teams as team_store
+
+PREPARED = "team_answers_file"
+
+
+def every_answer_download(
+    db: Database, user: User, team_id: int | None, bests: Mapping[str, str], file_stem: str
+) -> None:
+    """The 'every answer' CSV: an estimate, a button that builds it with progress, its download.
+
+    A file prepared earlier is served only while the team's members are the ones it was
+    built for; otherwise it is deleted and the manager is told to prepare it again.
+    """
+    prepared: exports.AnswersFile | None = st.session_state.get(PREPARED)
+    if prepared is not None and not exports.is_current(db, user, prepared, team_id):
+        if prepared.team_id == team_id:
+            st.info(
+                "Who is in this team has changed since the every-answer file was prepared, "
+                "so that file was deleted. Prepare it again for the team as it is now.",
+                icon=":material/group:",
+            )
+        _drop(prepared)
+        prepared = None
+    answers = team_store.count_team_answers(db, user, team_id)
+    if answers > exports.PAGE_LIMIT:
+        if prepared is not None:
+            _drop(prepared)
+        team = team_store.team_for(db, user, team_id) if team_id is not None else None
+        which = "--all" if team is None else f"--team {shlex.quote(team.name)}"
+        st.caption(
+            f"Every answer: about {answers:,} answers, too many to build and download here. "
+            "Whoever runs the server can write them to a file, a few rows at a time:"
+        )
+        st.code(f"arrowhead export answers {which} --out {file_stem}-answers.csv", language=None)
+        return
+    st.caption(
+        f"Every answer: about {answers:,} answers; building the file takes roughly "
+        f"{_seconds(exports.seconds_for(answers))}."
+    )
+    if st.button("Prepare every answer as CSV", key="team_answers_prepare"):
+        if prepared is not None:
+            _drop(prepared)
+        bar = st.progress(0.0, text="Writing every answer…")
+
+        def report(done: int) -> None:
+            bar.progress(
+                min(1.0, done / max(answers, 1)), text=f"Written {done:,} of {answers:,} answers…"
+            )
+
+        prepared = exports.write_answers_to_temp(db, user, team_id, bests, report)
+        bar.empty()
+        st.session_state[PREPARED] = prepared
+    if prepared is not None:
+        st.download_button(
+            f"Every answer (CSV, {prepared.answers:,} answers)",
+            data=prepared.path.read_bytes(),
+            file_name=f"{file_stem}-answers.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="team_answers_csv_dl",
+            on_click="ignore",
+        )
+
+
+def _drop(prepared: exports.AnswersFile) -> None:
+    exports.discard(prepared)
+    st.session_state.pop(PREPARED, None)
+
+
+def _seconds(seconds: int) -> str:
+    return "a second" if seconds <= 1 else f"{seconds} seconds"
