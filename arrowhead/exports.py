@@ -38,8 +38,8 @@ ANSWER_HEADER = (
 )
 
 ANSWERS_PER_SECOND = 40_000
-"""A cautious build rate for the estimate: bench/bench_export.py measures about 100,000 a second
-on one free core; two cores shared with the running app give less."""
+"""A cautious build rate for the estimate: bench/bench_export.py measured about 58,000 a second
+at 100,000 answers on two cores shared with other work; a busy server gives less."""
 
 PAGE_LIMIT = 200_000
 """More answers than this (about 35 MB of CSV) are offered from the command line, not the page:
@@ -129,13 +129,9 @@ def write_answers_to_temp(
         raise
 
 
-def is_current(db: Database, viewer: Actor, prepared: AnswersFile, team_id: int | None) -> bool:
-    """Whether a prepared file may still be served: same team, same scope, still on disk."""
-    return (
-        prepared.team_id == team_id
-        and prepared.path.exists()
-        and prepared.scope == team_store.answers_scope(db, viewer, team_id)
-    )
+def is_current(prepared: AnswersFile, team_id: int | None, scope: str) -> bool:
+    """Whether a prepared file may still be served: same team, same scope now, still on disk."""
+    return prepared.team_id == team_id and prepared.scope == scope and prepared.path.exists()
 
 
 def discard(prepared: AnswersFile) -> None:

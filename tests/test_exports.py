@@ -25,6 +25,11 @@ def org(db, course_root):
     return build_org(db, course_root)
 
 
+def current(db, viewer, prepared, team_id) -> bool:
+    """What the page asks before serving a prepared file."""
+    return exports.is_current(prepared, team_id, team_store.answers_scope(db, viewer, team_id))
+
+
 def usernames(prepared: exports.AnswersFile) -> set[str]:
     with prepared.path.open(encoding="utf-8", newline="") as f:
         return {row["username"] for row in csv.DictReader(f)}
@@ -81,24 +86,24 @@ def test_a_scope_change_makes_a_prepared_file_stale(db, org, change):
     deactivated them) the manager could still download that learner's rows.
     """
     prepared = exports.write_answers_to_temp(db, org.manager_a, org.team_a, {})
-    assert exports.is_current(db, org.manager_a, prepared, org.team_a)
+    assert current(db, org.manager_a, prepared, org.team_a)
     change(db, org)
-    assert not exports.is_current(db, org.manager_a, prepared, org.team_a)
+    assert not current(db, org.manager_a, prepared, org.team_a)
     exports.discard(prepared)
 
 
 def test_answers_and_other_teams_do_not_make_the_file_stale(db, org):
     prepared = exports.write_answers_to_temp(db, org.manager_a, org.team_a, {})
     team_store.set_active(db, COMMAND_LINE, org.cleo.id, False)  # team B: not in this file
-    assert exports.is_current(db, org.manager_a, prepared, org.team_a)
-    assert not exports.is_current(db, org.manager_a, prepared, org.team_b)  # another team
+    assert current(db, org.manager_a, prepared, org.team_a)
+    assert not current(db, org.manager_a, prepared, org.team_b)  # another team
     exports.discard(prepared)
 
 
 def test_a_deleted_file_is_not_current(db, org):
     prepared = exports.write_answers_to_temp(db, org.manager_a, org.team_a, {})
     exports.discard(prepared)
-    assert not exports.is_current(db, org.manager_a, prepared, org.team_a)
+    assert not current(db, org.manager_a, prepared, org.team_a)
 
 
 def test_write_answers_never_overwrites(db, org, tmp_path):

@@ -17,6 +17,7 @@ from arrowhead.accounts import User
 from arrowhead.store import teams as team_store
 
 PREPARED = "team_answers_file"
+COUNTED = "team_answers_count"
 
 
 def every_answer_download(
@@ -27,8 +28,9 @@ def every_answer_download(
     A file prepared earlier is served only while the team's members are the ones it was
     built for; otherwise it is deleted and the manager is told to prepare it again.
     """
+    scope = team_store.answers_scope(db, user, team_id)
     prepared: exports.AnswersFile | None = st.session_state.get(PREPARED)
-    if prepared is not None and not exports.is_current(db, user, prepared, team_id):
+    if prepared is not None and not exports.is_current(prepared, team_id, scope):
         if prepared.team_id == team_id:
             st.info(
                 "Who is in this team has changed since the every-answer file was prepared, "
@@ -37,7 +39,7 @@ def every_answer_download(
             )
         _drop(prepared)
         prepared = None
-    answers = team_store.count_team_answers(db, user, team_id)
+    answers = _answer_count(db, user, team_id, scope)
     if answers > exports.PAGE_LIMIT:
         if prepared is not None:
             _drop(prepared)
@@ -66,6 +68,7 @@ def every_answer_download(
         prepared = exports.write_answers_to_temp(db, user, team_id, bests, report)
         bar.empty()
         st.session_state[PREPARED] = prepared
+        st.session_state[COUNTED] = ((team_id, prepared.scope), prepared.answers)
     if prepared is not None:
         st.download_button(
             f"Every answer (CSV, {prepared.answers:,} answers)",
@@ -76,6 +79,17 @@ def every_answer_download(
             key="team_answers_csv_dl",
             on_click="ignore",
         )
+
+
+def _answer_count(db: Database, user: User, team_id: int | None, scope: str) -> int:
+    # Counting a million answers takes a tenth of a second, and the page reruns on
+    # every click: count once per team and scope; an estimate may miss the newest.
+    counted = st.session_state.get(COUNTED)
+    if counted is not None and counted[0] == (team_id, scope):
+        return counted[1]
+    answers = team_store.count_team_answers(db, user, team_id)
+    st.session_state[COUNTED] = ((team_id, scope), answers)
+    return answers
 
 
 def _drop(prepared: exports.AnswersFile) -> None:
