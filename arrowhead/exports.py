@@ -134,6 +134,18 @@ def is_current(prepared: AnswersFile, team_id: int | None, scope: str) -> bool:
     return prepared.team_id == team_id and prepared.scope == scope and prepared.path.exists()
 
 
+class StaleExport(Exception):
+    """A prepared file no longer matches whom the viewer may see: it must not be served."""
+
+
+def read_if_current(db: Database, viewer: Actor, prepared: AnswersFile) -> bytes:
+    """The prepared file's bytes, checked against the scope at this moment; else StaleExport."""
+    scope = team_store.answers_scope(db, viewer, prepared.team_id)
+    if not is_current(prepared, prepared.team_id, scope):
+        raise StaleExport("Who is in this team has changed: prepare the file again.")
+    return prepared.path.read_bytes()
+
+
 def discard(prepared: AnswersFile) -> None:
     """Delete a file made by write_answers_to_temp, and its temporary folder."""
     _remove(prepared.path)

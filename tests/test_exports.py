@@ -89,6 +89,8 @@ def test_a_scope_change_makes_a_prepared_file_stale(db, org, change):
     assert current(db, org.manager_a, prepared, org.team_a)
     change(db, org)
     assert not current(db, org.manager_a, prepared, org.team_a)
+    with pytest.raises(exports.StaleExport):
+        exports.read_if_current(db, org.manager_a, prepared)
     exports.discard(prepared)
 
 

@@ -7,7 +7,8 @@ this block is one call there.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import streamlit as st
 from sqlite_utils import Database
@@ -15,6 +16,8 @@ from sqlite_utils import Database
 from arrowhead import exports
 from arrowhead.accounts import User
 from arrowhead.store import teams as team_store
+from arrowhead.store.database import open_database
+from arrowhead.ui import components
 
 PREPARED = "team_answers_file"
 COUNTED = "team_answers_count"
@@ -72,7 +75,7 @@ def every_answer_download(
     if prepared is not None:
         st.download_button(
             f"Every answer (CSV, {prepared.answers:,} answers)",
-            data=prepared.path.read_bytes(),
+            data=_at_click(components.settings().db_path, user, prepared),
             file_name=f"{file_stem}-answers.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -90,6 +93,26 @@ def _answer_count(db: Database, user: User, team_id: int | None, scope: str) -> 
     answers = team_store.count_team_answers(db, user, team_id)
     st.session_state[COUNTED] = ((team_id, scope), answers)
     return answers
+
+
+def _at_click(db_path: Path, user: User, prepared: exports.AnswersFile) -> Callable[[], bytes]:
+    """What the download button runs when clicked: the scope is checked again then.
+
+    A button drawn before an admin moved a learner out would otherwise still hand
+    over their rows; a stale file makes the download fail instead. It runs on
+    Streamlit's server thread, so it opens a connection of its own rather than
+    share the session's with a rerun. The file is read only then, not held in
+    memory while the button is offered.
+    """
+
+    def serve() -> bytes:
+        db = open_database(db_path)
+        try:
+            return exports.read_if_current(db, user, prepared)
+        finally:
+            db.close()
+
+    return serve
 
 
 def _drop(prepared: exports.AnswersFile) -> None:
