@@ -43,7 +43,7 @@ at 100,000 answers on two cores shared with other work; a busy server gives less
 
 PAGE_LIMIT = 200_000
 """More answers than this (about 35 MB of CSV) are offered from the command line, not the page:
-the download button holds the whole file in the server's memory while it is offered."""
+at the click Streamlit reads the whole file into the server's memory to send it."""
 
 PROGRESS_EVERY = 5_000
 """Rows between progress reports."""
