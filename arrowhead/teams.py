@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TextIO
 
 from arrowhead.accounts import has_control_characters
 from arrowhead.course import Course
@@ -364,13 +365,21 @@ def csv_cell(value: object) -> object:
     return value
 
 
+def write_csv(out: TextIO, header: Iterable[str], rows: Iterable[Iterable[object]]) -> int:
+    """Write a CSV file row by row, every cell protected against formulas; the rows written."""
+    writer = csv.writer(out)
+    writer.writerow(header)
+    written = 0
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+        written += 1
+    return written
+
+
 def csv_text(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
     """A CSV file's text, every cell protected against spreadsheet formulas."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
+    write_csv(out, header, rows)
     return out.getvalue()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -87,9 +88,12 @@ class ServedFiles:
 
     def __init__(self) -> None:
         self.by_id: dict[str, bytes] = {}
+        self.deferred: dict[str, Callable[[], bytes]] = {}
 
     def text(self, button) -> str:
-        """The text behind a download button element."""
+        """The text behind a download button element (a deferred one's callable runs now)."""
+        if button.proto.deferred_file_id:
+            return self.deferred[button.proto.deferred_file_id]().decode("utf-8")
         file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
         return self.by_id[file_id].decode("utf-8")
 
@@ -108,4 +112,14 @@ def serve_files(monkeypatch) -> ServedFiles:
         return file_id
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    add_deferred = MediaFileManager.add_deferred
+
+    def keep_deferred(self, data_callable, *args, **kwargs):
+        file_id = add_deferred(self, data_callable, *args, **kwargs)
+        served.deferred[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep_deferred)
     return served

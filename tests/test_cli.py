@@ -1,5 +1,6 @@
 """The `arrowhead` command: backups, and every command documented."""
 
+import csv
 from pathlib import Path
 
 import click
@@ -9,6 +10,7 @@ from conftest import NOW, make_user
 
 from arrowhead.cli import cli
 from arrowhead.store import accounts
+from arrowhead.store import teams as team_store
 from arrowhead.store.database import open_database
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -193,3 +195,66 @@ def test_check_follows_arrowhead_content(warned_root):
     )
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [WARNING]
+
+
+def test_export_answers_writes_a_team_or_every_team(db, db_path, course_root, tmp_path):
+    from team_fixtures import build_org
+
+    org = build_org(db, course_root)
+    runner = CliRunner()
+    for args, users, answers in (
+        (["--team", "Alpha Team"], {"ana", "ben"}, 7),
+        (["--all"], {"ana", "ben", "cleo"}, 9),
+    ):
+        out = tmp_path / f"{args[-1]}.csv"
+        result = runner.invoke(
+            cli,
+            ["export", "answers", *args, "--out", str(out), "--db", str(db_path)]
+            + ["--root", str(course_root)],
+        )
+        assert result.exit_code == 0, result.output
+        with out.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert {r["username"] for r in rows} == users
+        assert len(rows) == answers
+        assert result.stdout.strip() == f"Wrote {answers} answers to {out}."
+    assert len(team_store.team_answers(db, org.admin, None)) == 9  # what the admin's page gives
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "Error: Give either --team NAME or --all."),
+        (["--team", "Alpha Team", "--all"], "Error: Give either --team NAME or --all."),
+        (["--team", "Nowhere"], "Error: There is no team named 'Nowhere'."),
+    ],
+)
+def test_export_answers_errors_are_one_line(db, db_path, tmp_path, args, message):
+    out = tmp_path / "answers.csv"
+    result = CliRunner().invoke(
+        cli, ["export", "answers", *args, "--out", str(out), "--db", str(db_path)]
+    )
+    assert result.exit_code == 1
+    assert result.output.strip() == message
+    assert not out.exists()
+
+
+def test_export_answers_never_overwrites_a_file(db, db_path, tmp_path):
+    out = tmp_path / "answers.csv"
+    out.write_text("keep me")
+    result = CliRunner().invoke(
+        cli, ["export", "answers", "--all", "--out", str(out), "--db", str(db_path)]
+    )
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {out} already exists; choose a new file name."
+    assert out.read_text() == "keep me"
+
+
+def test_export_answers_refuses_a_missing_database(tmp_path):
+    missing = tmp_path / "typo.db"
+    result = CliRunner().invoke(
+        cli, ["export", "answers", "--all", "--out", str(tmp_path / "a.csv"), "--db", str(missing)]
+    )
+    assert result.exit_code == 1
+    assert result.output.strip().startswith(f"Error: There is no database at {missing}.")
+    assert not missing.exists()

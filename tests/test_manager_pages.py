@@ -10,6 +10,7 @@ import pytest
 from conftest import NOW, app_for, make_user, texts
 from team_fixtures import build_org, serve_files, take_quiz
 
+from arrowhead import exports
 from arrowhead.accounts import AccountError, User
 from arrowhead.store import teams as team_store
 from arrowhead.store.accounts import find_user, get_user, sign_in
@@ -301,4 +302,41 @@ def test_the_learner_page_letters_each_answer_as_its_attempt_showed_it(app_env, 
     assert (
         first
         == f"{scenario.letter('strategic')}. Ask what the client is trying to achieve this year."
+    )
+
+
+def test_a_prepared_answer_file_is_dropped_when_the_team_changes(app_env, org, monkeypatch):
+    """Issue 9, defect 1: a prepared 'every answer' file outlived a scope change.
+
+    After an admin moved a learner out, the manager could still download that
+    learner's rows for the rest of the session.
+    """
+    served = serve_files(monkeypatch)
+    at = app_for(app_env, org.manager_a, TEAM)
+    assert "about 7 answers" in texts(at)
+    at.button(key="team_answers_prepare").click().run()
+    drawn = at.get("download_button")[1]
+    assert {r["username"] for r in rows_of(served.text(drawn))} == {"ana", "ben"}
+    team_store.set_team(app_env, COMMAND_LINE, org.ben.id, None, NOW)
+    # The button already on the screen checks the team again when clicked.
+    with pytest.raises(exports.StaleExport):
+        served.text(drawn)
+    at.run()
+    assert not at.exception
+    assert len(at.get("download_button")) == 1  # the roster only
+    assert "Who is in this team has changed" in texts(at)
+    at.button(key="team_answers_prepare").click().run()
+    again = rows_of(served.text(at.get("download_button")[1]))
+    assert {r["username"] for r in again} == {"ana"} and len(again) == 3
+
+
+def test_a_big_answer_file_is_offered_from_the_command_line(app_env, org, monkeypatch):
+    """Issue 9, defect 4: every answer of 5,000 learners was built in the server's memory."""
+    monkeypatch.setattr(exports, "PAGE_LIMIT", 5)
+    at = app_for(app_env, org.manager_a, TEAM)
+    assert not at.exception
+    assert "team_answers_prepare" not in [b.key for b in at.button]
+    assert "too many to build and download here" in texts(at)
+    assert [c.value for c in at.code][-1] == (
+        f"arrowhead export answers --team 'Alpha Team' --out team-{org.team_a}-answers.csv"
     )

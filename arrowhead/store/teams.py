@@ -7,9 +7,10 @@ id or learner id outside that scope gives nothing back, whatever page asked.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -515,15 +516,60 @@ def answers_of(db: Database, viewer: User, user_id: int) -> list[AnswerRow]:
 
 
 def team_answers(db: Database, viewer: User, team_id: int | None) -> list[AnswerRow]:
-    """Every answer by the active learners of a team in scope (or all in scope), for the CSV."""
-    return [
-        AnswerRow(*row)
-        for row in db.execute(
-            f"""WITH {_SCOPE} {_ANSWER_ROWS} JOIN scope ON scope.user_id = an.user_id
-                ORDER BY u.display_name COLLATE NOCASE, u.id, an.id""",
-            {"teams": json.dumps(_scope(db, viewer, team_id))},
-        )
-    ]
+    """Every answer by the active learners of a team in scope (or all in scope), as a list."""
+    return list(stream_team_answers(db, viewer, team_id))
+
+
+# Rows fetched from SQLite at a time while streaming: big enough to keep the
+# per-call overhead small, small enough that memory stays flat at a million.
+ANSWER_CHUNK = 500
+
+
+def _export_scope(db: Database, viewer: Actor, team_id: int | None) -> list[int]:
+    # The operator at the shell may export every team, as an admin may.
+    if isinstance(viewer, CommandLine):
+        every = [r[0] for r in db.execute("SELECT id FROM teams ORDER BY name")]
+        return every if team_id is None else [t for t in every if t == team_id]
+    return _scope(db, viewer, team_id)
+
+
+def stream_team_answers(db: Database, viewer: Actor, team_id: int | None) -> Iterator[AnswerRow]:
+    """Every answer in scope, as team_answers orders them, fetched a chunk at a time."""
+    cursor = db.execute(
+        f"""WITH {_SCOPE} {_ANSWER_ROWS} JOIN scope ON scope.user_id = an.user_id
+            ORDER BY u.display_name COLLATE NOCASE, u.id, an.id""",
+        {"teams": json.dumps(_export_scope(db, viewer, team_id))},
+    )
+    try:
+        while chunk := cursor.fetchmany(ANSWER_CHUNK):
+            for row in chunk:
+                yield AnswerRow(*row)
+    finally:
+        cursor.close()
+
+
+def count_team_answers(db: Database, viewer: Actor, team_id: int | None) -> int:
+    """How many answers stream_team_answers would give: for the estimate before building."""
+    return db.execute(
+        f"WITH {_SCOPE} SELECT count(*) FROM answers an JOIN scope ON scope.user_id = an.user_id",
+        {"teams": json.dumps(_export_scope(db, viewer, team_id))},
+    ).fetchone()[0]
+
+
+def answers_scope(db: Database, viewer: Actor, team_id: int | None) -> str:
+    """A fingerprint of whose answers an export covers: the teams, their active learners, who is where.
+
+    It changes when a learner joins, leaves, moves between teams, is deactivated or
+    reactivated, or the viewer loses a team: a file built for the old fingerprint
+    holds rows the viewer may no longer see, or lacks rows, and must not be served.
+    """
+    teams = _export_scope(db, viewer, team_id)
+    members = db.execute(
+        f"""WITH {_SCOPE} SELECT s.user_id, m.team_id FROM scope s
+            JOIN team_members m ON m.user_id = s.user_id ORDER BY s.user_id""",
+        {"teams": json.dumps(teams)},
+    ).fetchall()
+    return hashlib.sha256(json.dumps([teams, members]).encode()).hexdigest()
 
 
 def who_can_see(db: Database, user_id: int) -> list[str]:

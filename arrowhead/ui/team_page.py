@@ -8,7 +8,7 @@ from arrowhead import teams
 from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
 from arrowhead.store import assignments as assignment_store
 from arrowhead.store import teams as team_store
-from arrowhead.ui import coaching_parts, components
+from arrowhead.ui import answer_parts, coaching_parts, components
 
 # More learners than this make a heatmap no one can read: the first ones are shown.
 HEATMAP_LIMIT = 150
@@ -247,54 +247,8 @@ components.csv_download(
     f"{file_stem}-roster.csv",
     key="team_roster_csv",
 )
-# Every answer can run to a million rows for all teams: built only when asked for.
-if st.button("Prepare every answer as CSV", key="team_answers_prepare"):
-    answers = team_store.team_answers(db, user, team_id)
-    st.session_state["team_answers_csv"] = (
-        team_id,
-        teams.csv_text(
-            [
-                "learner",
-                "username",
-                "team",
-                "source",
-                "attempt_id",
-                "quiz",
-                "scenario",
-                "option",
-                "points",
-                "max_points",
-                "style",
-                "behaviour",
-                "best_move_style",
-                "answered_at",
-            ],
-            [
-                [
-                    a.display_name,
-                    a.username,
-                    a.team,
-                    a.source,
-                    a.attempt_id,
-                    a.quiz_id,
-                    a.scenario_id,
-                    a.option_id,
-                    a.points,
-                    a.max_points,
-                    a.style,
-                    a.behaviour,
-                    a.best_style or bests.get(a.scenario_id),
-                    a.answered_at,
-                ]
-                for a in answers
-            ],
-        ),
-    )
-prepared = st.session_state.get("team_answers_csv")
-if prepared and prepared[0] == team_id:
-    components.csv_download(
-        "Every answer (CSV)", prepared[1], f"{file_stem}-answers.csv", key="team_answers_csv_dl"
-    )
+# Every answer can run to a million rows for all teams: built on disk, only when asked for.
+answer_parts.every_answer_download(db, user, team_id, bests, file_stem)
 st.page_link(
     components.INSIGHT_PAGE,
     label="Scenario insight and its statistics (CSV)",
