@@ -123,6 +123,8 @@ class LearnerRecord:
     """Only quizzes the course still has."""
     last_active: datetime | None
     """The latest section read, attempt started or answer given; None if nothing yet."""
+    team: str = ""
+    """The name of the learner's team; empty if in none."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,15 @@ class LearnerOverview:
     status: str
     best_scores: dict[str, int]
     """Best score per quiz id attempted."""
+    team: str = ""
+    """The name of the learner's team; empty if in none."""
+    passed: frozenset[str] = frozenset()
+    """Quiz ids the learner has passed, by the pass mark of the day of the attempt."""
+
+    @property
+    def course_done(self) -> bool:
+        """Every section read and every quiz passed."""
+        return self.completion >= 1
 
 
 def learner_status(record: LearnerRecord, now: datetime, course_done: bool = False) -> str:
@@ -175,6 +186,8 @@ def overview_row(record: LearnerRecord, steps: int, now: datetime) -> LearnerOve
         last_active=record.last_active,
         status=learner_status(record, now, course_done=steps > 0 and done >= steps),
         best_scores=bests,
+        team=record.team,
+        passed=frozenset(q.quiz_id for q in record.quizzes if q.passed),
     )
 
 
@@ -212,6 +225,96 @@ def team_totals(rows: Iterable[LearnerOverview]) -> TeamTotals:
         modules_passed=sum(r.modules_passed for r in rows),
         statuses={s: sum(1 for r in rows if r.status == s) for s in STATUSES},
     )
+
+
+@dataclass(frozen=True)
+class TeamComparison:
+    """One team's line in the admin's comparison of teams."""
+
+    team: str
+    """Entered by an admin: shown as plain text."""
+    learners: int
+    done: int
+    """Learners who have finished the course: every section read, every quiz passed."""
+    stuck: int
+    inactive: int
+    average_best: float | None
+    """Mean over the team's learners of their average best score; None if none finished a quiz."""
+
+
+def compare_teams(
+    rows: Iterable[LearnerOverview], team_names: Iterable[str]
+) -> list[TeamComparison]:
+    """A comparison line per team named (empty teams included), from the overview rows, by name."""
+    by_team: dict[str, list[LearnerOverview]] = {name: [] for name in team_names}
+    for row in rows:
+        by_team.setdefault(row.team, []).append(row)
+    lines = []
+    for name, mine in sorted(by_team.items(), key=lambda item: item[0].casefold()):
+        totals = team_totals(mine)
+        lines.append(
+            TeamComparison(
+                team=name,
+                learners=totals.learners,
+                done=sum(1 for r in mine if r.course_done),
+                stuck=totals.statuses[STUCK],
+                inactive=totals.statuses[INACTIVE],
+                average_best=totals.average_best,
+            )
+        )
+    return lines
+
+
+NOT_ATTEMPTED = "not attempted"
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """One learner's best score on one module's quiz, as the heatmap draws it."""
+
+    learner: str
+    """Display name and username: two learners may share a display name."""
+    module: str
+    """The module's number and title."""
+    number: int
+    """The module's number: the column's heading."""
+    best: int | None
+    """Best score, percent; None if not attempted."""
+    pass_mark: int
+    passed: bool | None
+    """Whether a finished attempt passed (by the pass mark of its day); None if not attempted."""
+
+    @property
+    def label(self) -> str:
+        """The text written in the cell: the score with a tick if passed, or a dash."""
+        if self.best is None:
+            return "–"
+        return f"{self.best}{' ✓' if self.passed else ''}"
+
+    @property
+    def result(self) -> str:
+        """The cell's result in words, for the tooltip."""
+        if self.best is None:
+            return NOT_ATTEMPTED
+        verdict = "passed" if self.passed else "not passed"
+        return f"{self.best}% ({verdict}; pass mark {self.pass_mark}%)"
+
+
+def heatmap_cells(rows: Iterable[LearnerOverview], course: Course) -> list[HeatCell]:
+    """A cell per learner and module that has a quiz, learners in the rows' order."""
+    quizzes = [(m, q) for m in course.modules if (q := course.quiz_for(m.id)) is not None]
+    return [
+        HeatCell(
+            learner=f"{r.display_name} ({r.username})",
+            module=f"{m.number}. {m.title}",
+            number=m.number,
+            best=(best := r.best_scores.get(q.id)),
+            pass_mark=q.pass_mark,
+            passed=None if best is None else q.id in r.passed,
+        )
+        for r in rows
+        for m, q in quizzes
+    ]
 
 
 UPPER, MIDDLE, LOWER = "upper", "middle", "lower"

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime, timedelta
 
+import pandas as pd
+import pyarrow.ipc
 import pytest
 from conftest import NOW, app_for, make_user, texts
 from team_fixtures import build_org, serve_files, take_quiz
@@ -340,3 +343,92 @@ def test_a_big_answer_file_is_offered_from_the_command_line(app_env, org, monkey
     assert [c.value for c in at.code][-1] == (
         f"arrowhead export answers --team 'Alpha Team' --out team-{org.team_a}-answers.csv"
     )
+
+
+def heatmap_spec(at) -> tuple[dict, pd.DataFrame]:
+    """The heatmap's Vega-Lite spec and its data: the chart with a Learner axis."""
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        if any(layer["encoding"]["y"]["field"] == "Learner" for layer in spec.get("layer", [])):
+            data = pyarrow.ipc.open_stream(chart.proto.datasets[0].data.data).read_pandas()
+            return spec, data
+    raise AssertionError("no heatmap on the page")
+
+
+def test_heatmap_gives_every_learner_a_readable_named_row(app_env, org):
+    """Issue 9.2: rows shrank to 9 px and Vega dropped names that overlapped or ran long;
+    0-10% looked like 'not attempted'; the pass mark was nowhere."""
+    at = app_for(app_env, org.manager_a, TEAM)
+    spec, data = heatmap_spec(at)
+    assert spec["height"]["step"] >= 24
+    y_axis = spec["layer"][0]["encoding"]["y"]["axis"]
+    assert y_axis["labelOverlap"] is False and y_axis["labelLimit"] == 0
+    # SVG: every label is a text element a browser test (and a screen reader) can find.
+    assert spec["usermeta"]["embedOptions"]["renderer"] == "svg"
+    assert sorted(set(data["Learner"])) == ["Ana Able (ana)", "Ben Stuck (ben)", "Dan Idle (dan)"]
+    cells = data.set_index(["Learner", "Number"])
+    assert cells.loc[("Ben Stuck (ben)", "1"), "Label"] == "40"
+    assert cells.loc[("Ana Able (ana)", "1"), "Label"] == "100 ✓"
+    assert cells.loc[("Dan Idle (dan)", "1"), "Label"] == "–"
+    assert cells.loc[("Dan Idle (dan)", "1"), "Untried"] == "not attempted"
+    # The colour is the distance from the quiz's pass mark (70 in the tiny course).
+    assert cells.loc[("Ben Stuck (ben)", "1"), "Margin"] == 40 - 70
+    colour = next(
+        layer
+        for layer in spec["layer"]
+        if layer["encoding"].get("color", {}).get("field") == "Margin"
+    )
+    assert colour["encoding"]["color"]["scale"]["domainMid"] == 0
+    assert 0 in colour["encoding"]["color"]["legend"]["values"]
+    assert "Pick a team above" not in texts(at)
+
+
+def test_all_teams_starts_with_the_teams_compared(app_env, org, monkeypatch):
+    """Issue 9.3: All teams had no Team column in the roster or its CSV, no comparison of teams,
+    and a heatmap of 'the first 150 learners by name'."""
+    served = serve_files(monkeypatch)
+    at = app_for(app_env, org.admin, TEAM)
+    at.selectbox(key="team_pick").select("All teams").run()
+    assert not at.exception
+    assert at.subheader[0].value == "Teams compared"
+    compared = at.dataframe[0].value
+    assert list(compared.columns) == [
+        "Team",
+        "Learners",
+        "Done",
+        "Stuck",
+        "Inactive",
+        "Average best",
+    ]
+    lines = compared.set_index("Team")
+    assert list(lines.index) == ["Alpha Team", "Beta Team"]
+    assert lines.loc["Alpha Team", ["Learners", "Done", "Stuck", "Inactive"]].tolist() == [
+        3,
+        0,
+        1,
+        0,
+    ]
+    assert lines.loc["Beta Team", ["Learners", "Done", "Stuck", "Inactive"]].tolist() == [
+        1,
+        0,
+        0,
+        0,
+    ]
+    roster = table_with(at, "Modules passed")
+    assert dict(zip(roster["Learner"], roster["Team"], strict=True)) == {
+        "Ana Able": "Alpha Team",
+        "Ben Stuck": "Alpha Team",
+        "Cleo Secret": "Beta Team",
+        "Dan Idle": "Alpha Team",
+    }
+    csv_rows = rows_of(served.text(at.get("download_button")[0]))
+    assert {r["learner"]: r["team"] for r in csv_rows}["Cleo Secret"] == "Beta Team"
+    assert "Pick a team above to see its heatmap" in texts(at)
+    with pytest.raises(AssertionError):
+        heatmap_spec(at)
+
+
+def test_one_teams_roster_has_no_team_column(app_env, org):
+    at = app_for(app_env, org.manager_a, TEAM)
+    assert "Team" not in table_with(at, "Modules passed").columns
+    assert "Teams compared" not in [s.value for s in at.subheader]

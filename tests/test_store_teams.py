@@ -83,6 +83,13 @@ def test_learner_records_sum_up_each_learner(db, org):
     ]
     assert ben.last_active == NOW - timedelta(days=4)
     assert records["dan"].last_active is None
+    # Issue 9.3: the all-teams roster needs each learner's team.
+    assert {name: r.team for name, r in records.items()} == {
+        "ana": "Alpha Team",
+        "ben": "Alpha Team",
+        "cleo": "Beta Team",
+        "dan": "Alpha Team",
+    }
 
 
 def test_workshop_answers_count_in_the_profile_not_as_results(db, org):

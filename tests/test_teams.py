@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -85,6 +86,54 @@ def test_team_totals():
     assert totals.statuses == {NOT_STARTED: 1, ON_TRACK: 1, STUCK: 1, INACTIVE: 0}
     assert totals.average_best == pytest.approx(60)
     assert totals.completion == pytest.approx((0 + 0 + 4 / 5) / 3)
+
+
+def test_compare_teams_counts_each_team_and_keeps_empty_ones():
+    """Issue 9.3: admins had no comparison of teams."""
+    north = [
+        replace(record(None), team="North"),
+        replace(record(1, FAILED_TWICE), team="North"),
+        replace(record(20, PASSED_LATE, read=3), team="North"),
+    ]
+    south = [replace(record(30, FAILED_ONCE), team="south")]
+    rows = teams.overview([*north, *south], COURSE, NOW)
+    lines = teams.compare_teams(rows, ["North", "south", "Empty"])
+    assert [line.team for line in lines] == ["Empty", "North", "south"]
+    empty, north_line, south_line = lines
+    assert (empty.learners, empty.done, empty.average_best) == (0, 0, None)
+    assert (north_line.learners, north_line.stuck, north_line.inactive) == (3, 1, 1)
+    assert north_line.average_best == pytest.approx(60)
+    assert (south_line.learners, south_line.inactive, south_line.average_best) == (1, 1, 40)
+
+
+def test_compare_teams_counts_learners_who_finished_the_course():
+    # The tiny course: 3 sections and 2 quizzes.
+    beta = QuizRecord("beta", best=90, passed=True, failures=0)
+    done = replace(record(40, PASSED_LATE, beta, read=3), team="North")
+    rows = teams.overview(
+        [done, replace(record(1, PASSED_LATE, read=3), team="North")], COURSE, NOW
+    )
+    [line] = teams.compare_teams(rows, ["North"])
+    assert line.done == 1
+    # Finished long ago is not inactive.
+    assert line.inactive == 0
+
+
+def test_heatmap_cells_tell_untried_from_a_low_score_and_mark_the_pass():
+    """Issue 9.2: a 0-10% score looked like 'not attempted', and the pass mark was not shown."""
+    zero = QuizRecord("alpha", best=0, passed=False, failures=1)
+    rows = teams.overview(
+        [record(1, zero), replace(record(1, PASSED_LATE), username="pat")], COURSE, NOW
+    )
+    cells = teams.heatmap_cells(rows, COURSE)
+    assert [(c.learner, c.number, c.best, c.passed, c.label) for c in cells] == [
+        ("Sam (sam)", 1, 0, False, "0"),
+        ("Sam (sam)", 2, None, None, "–"),
+        ("Sam (pat)", 1, 80, True, "80 ✓"),
+        ("Sam (pat)", 2, None, None, "–"),
+    ]
+    assert cells[0].result == f"0% (not passed; pass mark {ALPHA.pass_mark}%)"
+    assert cells[1].result == "not attempted"
 
 
 @pytest.mark.parametrize(

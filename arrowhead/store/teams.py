@@ -275,12 +275,14 @@ def _records(db: Database, scope: str, params: dict, course: Course) -> list[Lea
     records = []
     # Correlated max() per learner: each is one step down an index, where a
     # GROUP BY over the answers would read every answer in scope.
-    for user_id, name, username, answered, read_at, started in db.execute(
+    for user_id, name, username, answered, read_at, started, team in db.execute(
         f"""WITH {scope}
             SELECT u.id, u.display_name, u.username,
               (SELECT max(answered_at) FROM answers WHERE user_id = u.id),
               (SELECT max(read_at) FROM section_reads WHERE user_id = u.id),
-              (SELECT max(started_at) FROM attempts WHERE user_id = u.id)
+              (SELECT max(started_at) FROM attempts WHERE user_id = u.id),
+              (SELECT t.name FROM team_members m JOIN teams t ON t.id = m.team_id
+               WHERE m.user_id = u.id)
             FROM scope JOIN users u ON u.id = scope.user_id
             ORDER BY u.display_name COLLATE NOCASE, u.id""",
         params,
@@ -294,6 +296,7 @@ def _records(db: Database, scope: str, params: dict, course: Course) -> list[Lea
                 sections_read=read.get(user_id, 0),
                 quizzes=tuple(results.get(user_id, ())),
                 last_active=datetime.fromisoformat(max(moments)) if moments else None,
+                team=team or "",
             )
         )
     return records

@@ -1,6 +1,5 @@
 """My team: each learner's progress and status, the team's heatmap and style, and the CSV files."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -8,10 +7,7 @@ from arrowhead import teams
 from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
 from arrowhead.store import assignments as assignment_store
 from arrowhead.store import teams as team_store
-from arrowhead.ui import answer_parts, coaching_parts, components
-
-# More learners than this make a heatmap no one can read: the first ones are shown.
-HEATMAP_LIMIT = 150
+from arrowhead.ui import answer_parts, coaching_parts, components, heatmap
 
 user = components.require_staff()
 db = components.database()
@@ -24,6 +20,12 @@ team = team_store.team_for(db, user, team_id) if team_id is not None else None
 records = team_store.learner_records(db, user, team_id, course)
 rows = teams.overview(records, course, now)
 totals = teams.team_totals(rows)
+
+if team_id is None:
+    st.subheader("Teams compared", anchor=False)
+    heatmap.comparison_table(
+        teams.compare_teams(rows, [t.name for t in team_store.teams_for(db, user)])
+    )
 
 col1, col2, col3, col4 = st.columns(4)
 col1.metric("Learners", totals.learners)
@@ -72,6 +74,7 @@ roster = pd.DataFrame(
         {
             "Learner": r.display_name,
             "Username": r.username,
+            "Team": r.team,
             "Status": r.status,
             "Course done": 100 * r.completion,
             "Modules passed": r.modules_passed,
@@ -84,6 +87,7 @@ roster = pd.DataFrame(
     columns=[
         "Learner",
         "Username",
+        "Team",
         "Status",
         "Course done",
         "Modules passed",
@@ -92,6 +96,9 @@ roster = pd.DataFrame(
         "Assignments",
     ],
 )
+if team is not None:
+    # One team: the column would say the same thing on every line.
+    roster = roster.drop(columns="Team")
 st.dataframe(
     roster,
     hide_index=True,
@@ -121,44 +128,10 @@ if by_label:
 coaching_parts.assignments_section(db, user, course, team, work, duties, rows, now.date())
 
 st.subheader("Best score per module", anchor=False)
-heat_rows = rows[:HEATMAP_LIMIT]
-modules = [(m, course.quiz_for(m.id)) for m in course.modules]
-heat = pd.DataFrame(
-    [
-        {
-            "Learner": f"{r.display_name} ({r.username})",
-            "Module": f"{m.number}. {m.title}",
-            "Best": r.best_scores.get(q.id) if q else None,
-            "Result": f"{r.best_scores[q.id]}%" if q and q.id in r.best_scores else "not attempted",
-        }
-        for r in heat_rows
-        for m, q in modules
-    ]
-)
-st.altair_chart(
-    alt.Chart(heat)
-    .mark_rect()
-    .encode(
-        x=alt.X("Module:N", sort=[f"{m.number}. {m.title}" for m, _ in modules], title=None),
-        y=alt.Y("Learner:N", sort=None, title=None),
-        color=alt.Color(
-            "Best:Q",
-            title="Best (%)",
-            scale=alt.Scale(domain=[0, 100], scheme="blues"),
-        ),
-        tooltip=["Learner", "Module", "Result"],
-    )
-    .properties(height=max(120, 22 * len(heat_rows))),
-    width="stretch",
-)
-st.caption(
-    "Blank cells: not attempted."
-    + (
-        f" The first {HEATMAP_LIMIT} learners by name are shown."
-        if len(rows) > HEATMAP_LIMIT
-        else ""
-    )
-)
+if team is None:
+    st.info("Pick a team above to see its heatmap; the teams are compared at the top of the page.")
+else:
+    heatmap.heatmap(teams.heatmap_cells(rows, course))
 
 st.subheader("The team's selling style", anchor=False)
 bests = best_styles(course.quizzes)
@@ -223,6 +196,7 @@ components.csv_download(
         [
             "learner",
             "username",
+            "team",
             "status",
             "course_done_percent",
             "modules_passed",
@@ -234,6 +208,7 @@ components.csv_download(
             [
                 r.display_name,
                 r.username,
+                r.team,
                 r.status,
                 round(100 * r.completion),
                 r.modules_passed,
