@@ -20,6 +20,16 @@ st.caption("Team")
 # Filled in below the join form, so a team joined on this run is the one shown.
 team_line = st.empty()
 
+current = team_store.team_of(db, user.id)
+if current is not None:
+    st.warning(
+        "Joining another team moves you out of your current team: its managers will no "
+        "longer see your progress, and the new team's managers will."
+    )
+    # Team and manager names are typed by people: plain text, not inside Markdown.
+    managers = team_store.who_can_see(db, user.id)
+    st.text(f"Now in {current}, managed by {', '.join(managers) or 'no one yet'}.")
+
 # An invite link opened while signed in (/?join=CODE) arrives here with its code.
 with st.form("account_join_form"):
     code = st.text_input(
