@@ -372,17 +372,16 @@ def team_choice(user: User, key: str) -> int | None:
     """
     db = database()
     visible = team_store.teams_for(db, user)
-    if not visible:
+    admin = team_store.is_admin(db, user)
+    if not visible and not admin:
         st.info("You do not manage a team yet. An admin can make you the manager of one.")
         st.stop()
-    names: dict[int, str] = {}
-    if team_store.is_admin(db, user):
-        if len(visible) > 1:
-            names[_ALL] = ALL_TEAMS
-        names[team_store.NO_TEAM] = NO_TEAM_LABEL
+    names: dict[int, str] = {_ALL: ALL_TEAMS} if admin and len(visible) > 1 else {}
     names.update({t.id: t.name for t in visible})
+    if admin:
+        names[team_store.NO_TEAM] = NO_TEAM_LABEL
     if key not in st.session_state:
-        st.session_state[key] = _team_from_address(visible[0].id)
+        st.session_state[key] = _team_from_address(visible[0].id if visible else team_store.NO_TEAM)
     if st.session_state[key] not in names:
         # Never fall back to another team: a click meant for the old one would act on it.
         st.session_state[key] = None
