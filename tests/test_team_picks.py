@@ -242,3 +242,14 @@ def test_the_learner_page_links_back_to_my_team_with_its_state(app_env, org):
     # A learner looking at their own page has no My team to go back to.
     mine = app_for(app_env, org.ben, LEARNER)
     assert not [p for p in mine.page_link if p.proto.label == "← Back to My team"]
+
+
+def test_the_audit_logs_team_filter_holds_across_a_rename(app_env, org):
+    """Regression: the audit log's 'Done to' picker held labels; a rename dropped the filter."""
+    at = app_for(app_env, org.admin, "arrowhead/ui/admin_audit_page.py")
+    at.selectbox(key="audit_subject").select(f"team:{org.team_b}").run()
+    team_store.rename_team(app_env, COMMAND_LINE, org.team_b, "Omega Team")
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="audit_subject").value == f"team:{org.team_b}"
+    assert "Team Omega Team" in at.selectbox(key="audit_subject").options

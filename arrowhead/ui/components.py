@@ -382,6 +382,8 @@ def team_choice(user: User, key: str) -> int | None:
         names[team_store.NO_TEAM] = NO_TEAM_LABEL
     if key not in st.session_state:
         st.session_state[key] = _team_from_address(visible[0].id if visible else team_store.NO_TEAM)
+    # Read before the widget: the browser sends back the label it showed, and reading the
+    # value now turns that label into the id it stood for, before a rename can change it.
     if st.session_state[key] not in names:
         # Never fall back to another team: a click meant for the old one would act on it.
         st.session_state[key] = None
