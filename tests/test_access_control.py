@@ -44,8 +44,11 @@ def test_manager_asking_for_another_team_by_link_sees_only_their_own(app_env, or
         assert at.selectbox(key="team_pick" if page == TEAM else "insight_team").options == [
             "Alpha Team"
         ]
+        # Not silently their own team either: a plain sentence, and they pick.
+        assert "That team does not exist, or is not yours to see." in texts(at)
         assert SECRET not in everything_shown(at, served)
     at = app_for(app_env, org.manager_a, TEAM, team=str(org.team_b))
+    at.selectbox(key="team_pick").select(org.team_a).run()
     at.button(key="team_answers_prepare").click().run()
     assert SECRET not in everything_shown(at, served)
     assert "cleo" not in everything_shown(at, served)

@@ -172,20 +172,32 @@ def visible_team_ids(db: Database, viewer: User) -> list[int]:
     return []
 
 
+NO_TEAM = 0
+"""Stands for the learners in no team where a team id is asked for: no team has id 0."""
+
+
 def _scope(db: Database, viewer: User, team_id: int | None) -> list[int]:
+    if team_id == NO_TEAM:
+        # Learners outside every team are an admin's to see; nobody manages them.
+        return [NO_TEAM] if is_admin(db, viewer) else []
     allowed = visible_team_ids(db, viewer)
     if team_id is None:
         return allowed
     return [team_id] if team_id in allowed else []
 
 
-# Active members of the teams given as a JSON array: every team read starts here.
-# Driven from users so rows come in user id order: the groupings below then
-# stream down the indexes instead of sorting a million answers.
+# Active members of the teams given as a JSON array (NO_TEAM in it: learners in
+# no team): every team read starts here. Driven from users so rows come in user
+# id order: the groupings below then stream down the indexes instead of sorting
+# a million answers.
 _SCOPE = """scope(user_id) AS (
     SELECT u.id FROM users u WHERE u.active = 1 AND u.id IN (
         SELECT m.user_id FROM team_members m
-        WHERE m.team_id IN (SELECT value FROM json_each(:teams))))"""
+        WHERE m.team_id IN (SELECT value FROM json_each(:teams))
+        UNION ALL
+        SELECT r.user_id FROM user_roles r
+        WHERE r.role = 'learner' AND 0 IN (SELECT value FROM json_each(:teams))
+          AND r.user_id NOT IN (SELECT user_id FROM team_members)))"""
 
 
 def teams_for(db: Database, viewer: User) -> list[Team]:
@@ -437,6 +449,8 @@ class Member:
     username: str
     team: str | None
     """The team's name, or None outside any team."""
+    active: bool = True
+    """False once an admin has deactivated them: they cannot sign in; their records stay."""
 
 
 @dataclass(frozen=True)
@@ -469,12 +483,15 @@ def member(db: Database, viewer: User, user_id: int) -> Member | None:
     if not manages(db, viewer, user_id):
         return None
     row = db.execute(
-        """SELECT u.id, u.display_name, u.username, t.name FROM users u
+        """SELECT u.id, u.display_name, u.username, t.name, u.active FROM users u
            LEFT JOIN team_members m ON m.user_id = u.id LEFT JOIN teams t ON t.id = m.team_id
            WHERE u.id = ?""",
         [user_id],
     ).fetchone()
-    return Member(*row) if row else None
+    if row is None:
+        return None
+    user_id, name, username, team, active = row
+    return Member(user_id, name, username, team, active=bool(active))
 
 
 def attempts_of(db: Database, viewer: User, user_id: int) -> list[Attempt]:
@@ -599,6 +616,12 @@ def team_of(db: Database, user_id: int) -> str | None:
     return row[0] if row else None
 
 
+def team_id_of(db: Database, user_id: int) -> int | None:
+    """The id of the user's team, or None."""
+    row = db.execute("SELECT team_id FROM team_members WHERE user_id = ?", [user_id]).fetchone()
+    return row[0] if row else None
+
+
 # ---------------------------------------------------------------- setting up
 
 
@@ -718,56 +741,65 @@ def set_team(db: Database, actor: Actor, user_id: int, team_id: int | None, now:
     with immediate(db):
         _require_admin(db, actor)
         _require_user(db, user_id)
-        if (
-            team_id is not None
-            and not db.execute("SELECT 1 FROM teams WHERE id = ?", [team_id]).fetchone()
-        ):
-            raise TeamError("That team does not exist.")
-        before = db.execute(
-            "SELECT team_id FROM team_members WHERE user_id = ?", [user_id]
-        ).fetchone()
-        if (before[0] if before else None) != team_id:
-            audit.record(
-                db,
-                actor,
-                audit.TEAM_SET,
-                now,
-                user_id=user_id,
-                team_id=team_id,
-                detail=f"{_team_name(db, before[0] if before else None)} → {_team_name(db, team_id)}",
-            )
-        _place(db, user_id, team_id, now)
+        _set_team(db, actor, user_id, team_id, now)
+
+
+def _set_team(db: Database, actor: Actor, user_id: int, team_id: int | None, now: datetime) -> None:
+    # Inside the caller's transaction, after its checks.
+    if (
+        team_id is not None
+        and not db.execute("SELECT 1 FROM teams WHERE id = ?", [team_id]).fetchone()
+    ):
+        raise TeamError("That team does not exist.")
+    before = team_id_of(db, user_id)
+    if before != team_id:
+        audit.record(
+            db,
+            actor,
+            audit.TEAM_SET,
+            now,
+            user_id=user_id,
+            team_id=team_id,
+            detail=f"{_team_name(db, before)} → {_team_name(db, team_id)}",
+        )
+    _place(db, user_id, team_id, now)
 
 
 def set_managed_teams(
     db: Database, actor: Actor, user_id: int, team_ids: Iterable[int], now: datetime | None = None
 ) -> None:
     """Make the person manager of exactly these teams, granting the manager role; admins only."""
-    team_ids = sorted(set(team_ids))
     with immediate(db):
         _require_admin(db, actor)
         _require_user(db, user_id)
-        known = {r[0] for r in db.execute("SELECT id FROM teams")}
-        if set(team_ids) - known:
-            raise TeamError("That team does not exist.")
-        before = {
-            r[0]
-            for r in db.execute("SELECT team_id FROM team_managers WHERE user_id = ?", [user_id])
-        }
-        if before != set(team_ids):
-            names = ", ".join(sorted(_team_name(db, t) for t in team_ids)) or "no team"
-            audit.record(
-                db, actor, audit.MANAGED_TEAMS_SET, now, user_id=user_id, detail=f"manages {names}"
-            )
-        db.execute("DELETE FROM team_managers WHERE user_id = ?", [user_id])
-        db.conn.executemany(
-            "INSERT INTO team_managers (team_id, user_id) VALUES (?, ?)",
-            [(t, user_id) for t in team_ids],
+        _set_managed_teams(db, actor, user_id, team_ids, now)
+
+
+def _set_managed_teams(
+    db: Database, actor: Actor, user_id: int, team_ids: Iterable[int], now: datetime | None
+) -> None:
+    # Inside the caller's transaction, after its checks.
+    team_ids = sorted(set(team_ids))
+    known = {r[0] for r in db.execute("SELECT id FROM teams")}
+    if set(team_ids) - known:
+        raise TeamError("That team does not exist.")
+    before = {
+        r[0] for r in db.execute("SELECT team_id FROM team_managers WHERE user_id = ?", [user_id])
+    }
+    if before != set(team_ids):
+        names = ", ".join(sorted(_team_name(db, t) for t in team_ids)) or "no team"
+        audit.record(
+            db, actor, audit.MANAGED_TEAMS_SET, now, user_id=user_id, detail=f"manages {names}"
         )
-        if team_ids:
-            db.execute(
-                "INSERT OR IGNORE INTO user_roles (user_id, role) VALUES (?, 'manager')", [user_id]
-            )
+    db.execute("DELETE FROM team_managers WHERE user_id = ?", [user_id])
+    db.conn.executemany(
+        "INSERT INTO team_managers (team_id, user_id) VALUES (?, ?)",
+        [(t, user_id) for t in team_ids],
+    )
+    if team_ids:
+        db.execute(
+            "INSERT OR IGNORE INTO user_roles (user_id, role) VALUES (?, 'manager')", [user_id]
+        )
 
 
 def _active_admins(db: Database) -> set[int]:
@@ -784,35 +816,66 @@ def set_roles(
     db: Database, actor: Actor, user_id: int, roles: Iterable[str], now: datetime | None = None
 ) -> None:
     """Give the person exactly these roles; admins only, and never the last admin's."""
+    roles = _checked_roles(roles)
+    with immediate(db):
+        _require_admin(db, actor)
+        _require_user(db, user_id)
+        _set_roles(db, actor, user_id, roles, now)
+
+
+def _checked_roles(roles: Iterable[str]) -> set[str]:
     roles = set(roles)
     unknown = roles - set(ROLES)
     if unknown:
         raise TeamError(f"Unknown role: {', '.join(sorted(unknown))}. Roles: {', '.join(ROLES)}.")
     if not roles:
         raise TeamError("Everyone needs at least one role.")
+    return roles
+
+
+def _set_roles(
+    db: Database, actor: Actor, user_id: int, roles: set[str], now: datetime | None
+) -> None:
+    # Inside the caller's transaction, after its checks.
+    if "admin" not in roles and _active_admins(db) == {user_id}:
+        raise TeamError("This is the only admin: make someone else an admin first.")
+    before = {r[0] for r in db.execute("SELECT role FROM user_roles WHERE user_id = ?", [user_id])}
+    if before != roles:
+        audit.record(
+            db,
+            actor,
+            audit.ROLES_SET,
+            now,
+            user_id=user_id,
+            detail=f"{_role_list(roles)} (was {_role_list(before) or 'none'})",
+        )
+    db.execute("DELETE FROM user_roles WHERE user_id = ?", [user_id])
+    db.conn.executemany(
+        "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", [(user_id, r) for r in roles]
+    )
+    if "manager" not in roles:
+        db.execute("DELETE FROM team_managers WHERE user_id = ?", [user_id])
+
+
+def save_person(
+    db: Database,
+    actor: Actor,
+    user_id: int,
+    roles: Iterable[str],
+    team_id: int | None,
+    managed_team_ids: Iterable[int],
+    now: datetime,
+) -> None:
+    """Set a person's roles, team and managed teams in one transaction: all of it or none."""
+    roles = _checked_roles(roles)
     with immediate(db):
         _require_admin(db, actor)
         _require_user(db, user_id)
-        if "admin" not in roles and _active_admins(db) == {user_id}:
-            raise TeamError("This is the only admin: make someone else an admin first.")
-        before = {
-            r[0] for r in db.execute("SELECT role FROM user_roles WHERE user_id = ?", [user_id])
-        }
-        if before != roles:
-            audit.record(
-                db,
-                actor,
-                audit.ROLES_SET,
-                now,
-                user_id=user_id,
-                detail=f"{_role_list(roles)} (was {_role_list(before) or 'none'})",
-            )
-        db.execute("DELETE FROM user_roles WHERE user_id = ?", [user_id])
-        db.conn.executemany(
-            "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", [(user_id, r) for r in roles]
-        )
-        if "manager" not in roles:
-            db.execute("DELETE FROM team_managers WHERE user_id = ?", [user_id])
+        _set_roles(db, actor, user_id, roles, now)
+        _set_team(db, actor, user_id, team_id, now)
+        # The roles decide: without the manager role they manage no team. Otherwise the
+        # teams still listed would grant the role straight back.
+        _set_managed_teams(db, actor, user_id, managed_team_ids if "manager" in roles else [], now)
 
 
 def _role_list(roles: Iterable[str]) -> str:

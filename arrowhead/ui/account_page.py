@@ -20,6 +20,9 @@ st.caption("Team")
 # Filled in below the join form, so a team joined on this run is the one shown.
 team_line = st.empty()
 
+# Filled in below the join form too, so it names the team the user is in after this run.
+move_warning = st.container()
+
 # An invite link opened while signed in (/?join=CODE) arrives here with its code.
 with st.form("account_join_form"):
     code = st.text_input(
@@ -36,7 +39,17 @@ if joined:
     else:
         # Team names are typed by people: shown as plain text, not inside Markdown.
         st.success("You have joined the team. Your history comes with you.")
-team_line.text(team_store.team_of(db, user.id) or "Not in a team yet")
+current = team_store.team_of(db, user.id)
+team_line.text(current or "Not in a team yet")
+if current is not None:
+    with move_warning:
+        st.warning(
+            "Joining another team moves you out of your current team: its managers will no "
+            "longer see your progress, and the new team's managers will."
+        )
+        # Team and manager names are typed by people: plain text, not inside Markdown.
+        managers = team_store.who_can_see(db, user.id)
+        st.text(f"Now in {current}, managed by {', '.join(managers) or 'no one yet'}.")
 
 if st.button("Sign out", key="account_sign_out", type="primary"):
     components.forget_login()

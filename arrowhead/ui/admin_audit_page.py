@@ -25,20 +25,34 @@ if not audit.audit_count(db, user):
     st.stop()
 
 ANYONE = "Anyone"
-actors = {
-    (ANYONE if a is None else f"{a.name} ({a.username})" if a.username else a.name): a
-    for a in [None, *audit.audit_actors(db, user)]
+# The pickers hold keys made of ids ("user:3", "team:2"): a rename changes a label, never
+# the choice. "cli" is the command line, which has no id.
+actors = {"anyone": None} | {
+    ("cli" if a.id is None else f"user:{a.id}"): a for a in audit.audit_actors(db, user)
+}
+actor_labels = {
+    k: ANYONE if a is None else f"{a.name} ({a.username})" if a.username else a.name
+    for k, a in actors.items()
 }
 people, teams = audit.audit_subjects(db, user)
-subjects: dict[str, tuple[str, int | None] | None] = {ANYONE: None}
-subjects.update(
-    {f"{p.name} ({p.username})" if p.username else p.name: ("user", p.id) for p in people}
-)
-subjects.update({f"Team {t.name}": ("team", t.id) for t in teams})
+subjects: dict[str, tuple[str, int | None] | None] = {"anyone": None}
+subject_labels = {"anyone": ANYONE}
+for p in people:
+    subjects[f"user:{p.id}"] = ("user", p.id)
+    subject_labels[f"user:{p.id}"] = f"{p.name} ({p.username})" if p.username else p.name
+for t in teams:
+    subjects[f"team:{t.id}"] = ("team", t.id)
+    subject_labels[f"team:{t.id}"] = f"Team {t.name}"
 
 left, right = st.columns(2)
-actor = actors[left.selectbox("Done by", list(actors), key="audit_actor")]
-subject = subjects[right.selectbox("Done to", list(subjects), key="audit_subject")]
+actor = actors[
+    left.selectbox("Done by", list(actors), format_func=actor_labels.__getitem__, key="audit_actor")
+]
+subject = subjects[
+    right.selectbox(
+        "Done to", list(subjects), format_func=subject_labels.__getitem__, key="audit_subject"
+    )
+]
 entries = audit.audit_entries(
     db,
     user,

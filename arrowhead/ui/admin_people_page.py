@@ -38,38 +38,42 @@ st.dataframe(
 )
 
 st.subheader("Change one person", anchor=False)
-by_label = {f"{p.display_name} ({p.username})": p for p in everyone}
-person = by_label[st.selectbox("Person", list(by_label), key="people_pick")]
-NO_TEAM = "No team"
-team_labels = [NO_TEAM, *team_names.values()]
-team_ids = {name: tid for tid, name in team_names.items()}
+# Pickers hold ids: a rename between runs changes a label, never the person or team chosen.
+people_by_id = {p.id: p for p in everyone}
+person = people_by_id[
+    st.selectbox(
+        "Person",
+        list(people_by_id),
+        format_func=lambda pid: f"{people_by_id[pid].display_name} ({people_by_id[pid].username})",
+        key="people_pick",
+    )
+]
+team_choices: list[int | None] = [None, *team_names]
 
 # Keys carry the person's id, so picking someone else shows their own settings.
 with st.form(f"people_form_{person.id}"):
     roles = st.multiselect(
         "Roles", ROLES, default=list(person.roles), key=f"people_roles_{person.id}"
     )
-    team_label = st.selectbox(
+    team_id = st.selectbox(
         "Learns in team",
-        team_labels,
-        index=team_labels.index(person.team) if person.team in team_labels else 0,
+        team_choices,
+        index=team_choices.index(person.team_id) if person.team_id in team_choices else 0,
+        format_func=lambda tid: "No team" if tid is None else team_names[tid],
         key=f"people_team_{person.id}",
     )
     managed = st.multiselect(
         "Manages teams (with the manager role)",
-        list(team_names.values()),
-        default=[team_names[t] for t in person.manages if t in team_names],
+        list(team_names),
+        default=[t for t in person.manages if t in team_names],
+        format_func=team_names.__getitem__,
         key=f"people_manages_{person.id}",
     )
     saved = st.form_submit_button("Save", type="primary")
 if saved:
     try:
-        team_store.set_roles(db, user, person.id, roles, components.now())
-        team_store.set_team(db, user, person.id, team_ids.get(team_label), components.now())
-        # The roles decide: without the manager role they manage no team. Otherwise the
-        # teams still listed here would grant the role straight back.
-        managed_ids = [team_ids[n] for n in managed] if "manager" in roles else []
-        team_store.set_managed_teams(db, user, person.id, managed_ids, components.now())
+        # One transaction: roles, team and managed teams all change, or none does.
+        team_store.save_person(db, user, person.id, roles, team_id, managed, components.now())
     except TeamError as err:
         st.error(str(err))
     else:

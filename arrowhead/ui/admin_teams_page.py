@@ -48,14 +48,17 @@ st.dataframe(
 st.caption("Make someone a team's manager, or move a learner, under People.")
 
 st.subheader("Rename a team", anchor=False)
-by_name = {t.name: t for t in all_teams}
+# The picker holds ids: a rename elsewhere changes a label, never the team chosen.
+team_names = {t.id: t.name for t in all_teams}
 with st.form("teams_rename_form"):
-    old = st.selectbox("Team", list(by_name), key="teams_rename_pick")
+    old_id = st.selectbox(
+        "Team", list(team_names), format_func=team_names.__getitem__, key="teams_rename_pick"
+    )
     new = st.text_input("New name", key="teams_rename_name")
     renamed = st.form_submit_button("Rename")
 if renamed:
     try:
-        team_store.rename_team(db, user, by_name[old].id, new, components.now())
+        team_store.rename_team(db, user, old_id, new, components.now())
     except TeamError as err:
         st.error(str(err))
     else:

@@ -329,29 +329,72 @@ def require_staff() -> User:
     return user
 
 
+NO_TEAM_LABEL = "No team"
+VANISHED_TEAM = "That team does not exist, or is not yours to see. Pick a team."
+# The picker's own id for every team at once: no team has a negative id.
+_ALL = -1
+# How the picker's choices sit in the address (?team=): a team's id, or one of these.
+_TEAM_WORDS = {"all": _ALL, "none": team_store.NO_TEAM}
+
+
+def _team_from_address(default: int) -> int | None:
+    """The picker choice the address names (?team=), the default without one, None if unknown."""
+    word = query_param("team")
+    if word is None:
+        return default
+    return _TEAM_WORDS.get(word, query_id("team"))
+
+
+TEAM_VIEW_PARAMS = ("team", "q", "status")
+"""What My team keeps in the address: the team, the search and the status filter."""
+
+
+def team_view_params() -> dict[str, str]:
+    """My team's state as the address holds it now, to carry to a learner's page and back."""
+    return {name: value for name in TEAM_VIEW_PARAMS if (value := query_param(name)) is not None}
+
+
+def keep_in_address(name: str, value: str) -> None:
+    """Write a page's state into the address (?name=value), or drop the name when empty."""
+    if value:
+        st.query_params[name] = value
+    elif name in st.query_params:
+        del st.query_params[name]
+
+
 def team_choice(user: User, key: str) -> int | None:
     """A team picker over the teams the user may see; stops the page when there are none.
 
-    Returns the team id, or None for every team at once (admins only).
+    Returns the team id, None for every team at once, or NO_TEAM for the learners
+    in no team (both admins only). The choice is held as an id and kept in the
+    address (?team=), so a rename never turns it into another team; one that
+    vanished gets a plain sentence and no team until the user picks one.
     """
-    visible = team_store.teams_for(database(), user)
-    if not visible:
+    db = database()
+    visible = team_store.teams_for(db, user)
+    admin = team_store.is_admin(db, user)
+    if not visible and not admin:
         st.info("You do not manage a team yet. An admin can make you the manager of one.")
         st.stop()
-    choices: dict[str, int | None] = {}
-    if team_store.is_admin(database(), user) and len(visible) > 1:
-        choices[ALL_TEAMS] = None
-    for team in visible:
-        choices[team.name] = team.id
-    # A team named in the link (?team=ID) is preselected if the user may see it.
-    wanted = query_param("team")
-    names = list(choices)
-    index = next(
-        (i for i, name in enumerate(names) if str(choices[name]) == wanted),
-        names.index(visible[0].name),
+    names: dict[int, str] = {_ALL: ALL_TEAMS} if admin and len(visible) > 1 else {}
+    names.update({t.id: t.name for t in visible})
+    if admin:
+        names[team_store.NO_TEAM] = NO_TEAM_LABEL
+    if key not in st.session_state:
+        st.session_state[key] = _team_from_address(visible[0].id if visible else team_store.NO_TEAM)
+    # Read before the widget: the browser sends back the label it showed, and reading the
+    # value now turns that label into the id it stood for, before a rename can change it.
+    if st.session_state[key] not in names:
+        # Never fall back to another team: a click meant for the old one would act on it.
+        st.session_state[key] = None
+    picked = st.selectbox(
+        "Team", list(names), format_func=names.__getitem__, key=key, placeholder="Pick a team"
     )
-    picked = st.selectbox("Team", names, index=index, key=key)
-    return choices[picked]
+    if picked is None:
+        st.warning(VANISHED_TEAM)
+        st.stop()
+    st.query_params["team"] = next((w for w, t in _TEAM_WORDS.items() if t == picked), str(picked))
+    return None if picked == _ALL else picked
 
 
 def style_chart(profile: Profile) -> None:

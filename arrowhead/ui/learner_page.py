@@ -33,9 +33,18 @@ if learner is None or record is None:
     st.stop()
 assert learner is not None and record is not None
 
+if user.roles & {"manager", "admin"}:
+    # My team's team, search and filter came along in the link: the way back restores them.
+    st.page_link(
+        components.TEAM_PAGE,
+        label="← Back to My team",
+        query_params=components.team_view_params(),
+    )
 st.title("Learner" if learner.id != user.id else "What your manager sees", anchor=False)
 # Names are entered by people: plain text only.
 st.text(f"{learner.display_name} ({learner.username})")
+if not learner.active:
+    st.warning("Deactivated: cannot sign in; records kept.")
 st.caption("Team")
 st.text(learner.team or "Not in a team")
 managers = team_store.who_can_see(db, learner.id)

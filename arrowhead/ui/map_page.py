@@ -13,12 +13,14 @@ progress = journey.course_progress(db, course, user.id)
 
 st.title("Partnership selling")
 invite = components.query_param("join")
-if invite and team_store.team_for_invite(db, invite) is None:
+invited_to = team_store.team_for_invite(db, invite) if invite else None
+if invite and invited_to is None:
     st.warning(
         "The team invite code in this link does not match any team. Ask your manager for "
         "the current link."
     )
-elif invite:
+elif invite and invited_to != team_store.team_id_of(db, user.id):
+    # Once in that team (signing up through the link puts them there) there is nothing to offer.
     # A team invite link opened by someone who already has an account.
     st.page_link(
         "arrowhead/ui/account_page.py",

@@ -7,7 +7,35 @@ from arrowhead import teams
 from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
 from arrowhead.store import assignments as assignment_store
 from arrowhead.store import teams as team_store
+from arrowhead.teams import TeamError
 from arrowhead.ui import answer_parts, coaching_parts, components, heatmap
+
+
+def roster_filters() -> tuple[str, list[str]]:
+    """The search and status filter, read from the address on load and written back on change."""
+    if "team_search" not in st.session_state:
+        st.session_state["team_search"] = components.query_param("q") or ""
+    if "team_status" not in st.session_state:
+        listed = (components.query_param("status") or "").split(",")
+        st.session_state["team_status"] = [s for s in teams.STATUSES if s in listed]
+    left, right = st.columns([2, 1])
+    search = left.text_input("Find a learner", key="team_search", placeholder="name or username")
+    statuses = right.multiselect("Status", teams.STATUSES, key="team_status")
+    components.keep_in_address("q", search.strip())
+    components.keep_in_address("status", ",".join(statuses))
+    return search, statuses
+
+
+def renew_button(team_id: int) -> None:
+    """Renew the invite of the team on screen (by id), or say plainly why not."""
+    if st.button("Renew the invite (the old link stops working)", key="team_renew"):
+        try:
+            team_store.renew_invite(db, user, team_id, now)
+        except TeamError as err:
+            st.error(str(err))
+        else:
+            st.rerun()
+
 
 user = components.require_staff()
 db = components.database()
@@ -42,9 +70,7 @@ if team is not None:
         )
         st.code(team.invite_code, language=None)
         st.code(components.invite_link(team.invite_code), language=None)
-        if st.button("Renew the invite (the old link stops working)", key="team_renew"):
-            team_store.renew_invite(db, user, team.id, now)
-            st.rerun()
+        renew_button(team.id)
 
 # Assignments: read once, for the roster's column and the Assignments section.
 work = assignment_store.team_work(db, user, team_id, course)
@@ -56,9 +82,7 @@ if not rows:
     st.info("No learners in this team yet. Share the invite link above to bring them in.")
     st.stop()
 
-left, right = st.columns([2, 1])
-search = left.text_input("Find a learner", key="team_search", placeholder="name or username")
-statuses = right.multiselect("Status", teams.STATUSES, key="team_status")
+search, statuses = roster_filters()
 shown = [
     r
     for r in rows
@@ -122,7 +146,8 @@ if by_label:
         components.LEARNER_PAGE,
         label="See this learner's attempts, profile and what to talk about",
         icon=":material/person_search:",
-        query_params={"learner": str(by_label[picked])},
+        # My team's state rides along, so the learner page's way back restores it.
+        query_params={"learner": str(by_label[picked]), **components.team_view_params()},
     )
 
 coaching_parts.assignments_section(db, user, course, team, work, duties, rows, now.date())
