@@ -209,6 +209,20 @@ def test_quiz_resumes_at_the_next_unanswered_scenario(app_env):
     assert "A deal stalls in procurement." in texts(fresh)
 
 
+def test_an_answer_sent_after_the_login_ended_is_not_stored(app_env):
+    """Pins: the answer form's callback stored a choice for whoever was signed in when the
+    form was drawn, even after that login had ended in another tab."""
+    user = make_user(app_env)
+    at = app_for(app_env, user, QUIZ, quiz="alpha")
+    button(at, "Start the quiz").click().run()
+    at.radio[0].set_value("discount")
+    accounts.end_login(app_env, at.session_state["_arrowhead_login"][0])
+    button(at, "Submit answer").click().run()
+    assert not at.exception
+    assert app_env.execute("SELECT count(*) FROM answers").fetchone()[0] == 0
+    assert "Sign in" in [t.label for t in at.tabs]
+
+
 def test_retakes_keep_every_attempt(app_env):
     user = make_user(app_env)
     at = app_for(app_env, user, QUIZ, quiz="alpha")

@@ -171,6 +171,8 @@ def submit_answer(attempt: Attempt, scenario_id: str) -> None:
     unanswered. Stored now: a closed browser, a reload or a double click loses
     and doubles nothing.
     """
+    if components.viewer() is None:
+        return  # signed out since the form was drawn: store nothing; the page then says so
     choice = st.session_state.get(f"quiz_choice_{attempt.id}_{scenario_id}")
     if choice is None:
         st.session_state[NO_CHOICE_KEY] = True
@@ -203,8 +205,10 @@ def attempt_in_progress() -> None:
         st.warning(problem)
     shown = st.session_state.get(FEEDBACK_KEY)
     attempt = learning.open_attempt(db, user.id, quiz.id)
-    if attempt is not None:
-        # An attempt whose last answer was stored just before a crash is closed here.
+    answered = {a.scenario_id for a in learning.answers_in(db, attempt.id)} if attempt else set()
+    if attempt is not None and next_scenario(quiz, answered) is None:
+        # An attempt whose last answer was stored just before a crash is closed here;
+        # one still missing answers needs no write transaction on this click.
         attempt = learning.finish_attempt(db, attempt, journey.finisher(quiz), components.now())
     if shown:
         if st.session_state.get(ELSEWHERE_KEY) == shown:
@@ -216,7 +220,6 @@ def attempt_in_progress() -> None:
     elif attempt is None or attempt.finished_at is not None:
         st.rerun()  # the result is the front page's: draw the whole page
     else:
-        answered = {a.scenario_id for a in learning.answers_in(db, attempt.id)}
         scenario = next_scenario(quiz, answered)
         assert scenario is not None  # finish_attempt closed it otherwise
         show_scenario(attempt, scenario, len(answered & {s.id for s in quiz.scenarios}))
