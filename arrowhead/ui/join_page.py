@@ -78,7 +78,7 @@ def ended(workshop: store.Workshop, participant: store.Participant | None) -> No
                 continue
             st.markdown(f"**Scenario {position + 1}: {scenario.title}**")
             option = scenario.option(option_id)
-            parts.best_move_feedback(scenario, option_id, option.points if option else 0)
+            components.option_feedback(scenario, option_id, option.points if option else 0)
 
 
 @st.fragment(run_every=2)
@@ -114,10 +114,10 @@ def room(participant: store.Participant) -> None:
         option = scenario.option(final) if final else None
         if option is None:
             st.info("You did not vote on this one. Here is the best move.")
-            parts.best_move_feedback(scenario, scenario.best.id, scenario.best.points)
+            components.option_feedback(scenario, scenario.best.id, scenario.best.points)
         else:
             st.caption("Your vote, and why it works or does not:")
-            parts.best_move_feedback(scenario, option.id, option.points)
+            components.option_feedback(scenario, option.id, option.points)
         return
     current = mine.get(stage.round)
     left = stage.seconds_left(now)

@@ -14,7 +14,7 @@ import streamlit as st
 
 from arrowhead.accounts import User, new_login_token
 from arrowhead.course import Course
-from arrowhead.quizzes import MAX_POINTS, Scenario
+from arrowhead.quizzes import Scenario
 from arrowhead.store import workshops as store
 from arrowhead.ui import components
 from arrowhead.workshops import DeckEntry, WorkshopError, can_facilitate, clean_public_url
@@ -181,31 +181,6 @@ def voting_line(voting_open: bool, seconds_left: int | None) -> str:
     if seconds_left is None:
         return "Voting is open"
     return f"Voting is open · {seconds_left} s left"
-
-
-def best_move_feedback(scenario: Scenario, option_id: str, points: int) -> None:
-    """What a vote earned and why, and the best move when it was not chosen."""
-    option = scenario.option(option_id)
-    best = scenario.best
-    if option is None:
-        st.info(f"That option is no longer in this scenario. It earned {points} of {MAX_POINTS}.")
-    else:
-        heading = (
-            f"**{scenario.letter(option.id)}. {option.text}** — {points} of {MAX_POINTS} points"
-        )
-        if option.id == best.id:
-            st.success(heading + " · the best move")
-        elif points > 0:
-            st.info(heading + " · partial credit")
-        else:
-            st.error(heading)
-        st.markdown(option.feedback)
-        st.caption(f"Style: {components.STYLE_NAMES[option.style]}")
-    if option is None or option.id != best.id:
-        with st.container(border=True):
-            st.markdown(f"**The best move — {scenario.letter(best.id)}. {best.text}**")
-            st.markdown(best.feedback)
-            st.caption(f"Style: {components.STYLE_NAMES[best.style]}")
 
 
 def votes_chart(
