@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from arrowhead import teams
+from arrowhead import assignments, teams
 from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
 from arrowhead.store import assignments as assignment_store
 from arrowhead.store import teams as team_store
@@ -214,7 +214,14 @@ else:
     st.caption("No one in this team has answered a scenario yet.")
 
 st.subheader("Downloads", anchor=False)
-file_stem = "all-teams" if team is None else f"team-{team.id}"
+work_counts = coaching_parts.roster_counts(duties)
+file_stem = (
+    f"team-{team.id}"
+    if team is not None
+    else "no-team"
+    if team_id == team_store.NO_TEAM
+    else "all-teams"
+)
 components.csv_download(
     "Roster with progress (CSV)",
     teams.csv_text(
@@ -227,6 +234,9 @@ components.csv_download(
             "modules_passed",
             "average_best",
             "last_active",
+            "assignments_overdue",
+            "assignments_due",
+            "assignments_done",
             *[q.id for q in course.quizzes],
         ],
         [
@@ -239,6 +249,10 @@ components.csv_download(
                 r.modules_passed,
                 None if r.average_best is None else round(r.average_best, 1),
                 components.moment(r.last_active),
+                *[
+                    work_counts.get(r.user_id, {}).get(s, 0)
+                    for s in (assignments.OVERDUE, assignments.DUE, assignments.DONE)
+                ],
                 *[r.best_scores.get(q.id) for q in course.quizzes],
             ]
             for r in rows
@@ -253,4 +267,6 @@ st.page_link(
     components.INSIGHT_PAGE,
     label="Scenario insight and its statistics (CSV)",
     icon=":material/query_stats:",
+    # The same team there: the insight page reads its picker from ?team=.
+    query_params={k: v for k, v in components.team_view_params().items() if k == "team"},
 )
