@@ -179,7 +179,9 @@ def users_add(
         if team:
             clean_team_name(team)  # a bad team name is refused before anything is written
         # The account first: a refused username or password must not leave a new empty team.
-        user = accounts.create_user(db, username, display_name, password, _now(), tuple(roles))
+        user = accounts.create_user(
+            db, username, display_name, password, _now(), tuple(roles), created_by=COMMAND_LINE
+        )
         if team:
             team_id = team_store.team_by_name(db, team) or (
                 team_store.create_team(db, COMMAND_LINE, team, _now()).id

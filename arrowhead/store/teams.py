@@ -710,11 +710,28 @@ def team_for_invite(db: Database, code: str) -> int | None:
 
 
 def join_by_invite(db: Database, user_id: int, code: str, now: datetime) -> None:
-    """Put the user in the team whose invite code this is; TeamError for an unknown code."""
+    """Put the user in the team whose invite code this is; TeamError for an unknown code.
+
+    Logged with the learner as the one who acted: the move changes which managers see them.
+    """
     with immediate(db):
         team_id = team_for_invite(db, code)
         if team_id is None:
             raise TeamError("That invite code does not match any team. Check it with your manager.")
+        joiner = accounts.get_user(db, user_id)
+        if joiner is None:
+            raise TeamError("That person does not exist.")
+        before = team_id_of(db, user_id)
+        if before != team_id:
+            audit.record(
+                db,
+                joiner,
+                audit.JOINED_BY_INVITE,
+                now,
+                user_id=user_id,
+                team_id=team_id,
+                detail=f"{_team_name(db, before)} → {_team_name(db, team_id)}",
+            )
         _place(db, user_id, team_id, now)
 
 
