@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 from sqlite_utils import Database
 
+from arrowhead import exports
 from arrowhead.accounts import LOGIN_DAYS, User
 from arrowhead.course import Course, content_fingerprint, load_course
 from arrowhead.quizzes import MAX_POINTS, STYLES, Option, Scenario
@@ -43,6 +44,8 @@ def settings() -> Settings:
 def _migrated(path: str) -> bool:
     # Cached per process and path: migrations run once at start-up, not per session.
     prepare_database(path)
+    # Every-answer files of sessions that ended before the last restart: swept at start-up.
+    exports.sweep_old_exports(now())
     return True
 
 
