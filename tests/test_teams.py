@@ -13,6 +13,7 @@ import pytest
 from arrowhead import teams
 from arrowhead.course import load_course
 from arrowhead.teams import (
+    COMPLETED,
     INACTIVE,
     LOWER,
     MIDDLE,
@@ -60,8 +61,9 @@ PASSED_LATE = QuizRecord("alpha", best=80, passed=True, failures=3)
         (record(40, FAILED_TWICE), False, STUCK),
         # Failing twice and then passing is not stuck.
         (record(1, PASSED_LATE), False, ON_TRACK),
-        # Nothing left to do: not inactive, however long ago.
-        (record(60, PASSED_LATE), True, ON_TRACK),
+        # Nothing left to do: completed, not inactive, however long ago.
+        (record(60, PASSED_LATE), True, COMPLETED),
+        (record(1, PASSED_LATE), True, COMPLETED),
     ],
 )
 def test_learner_status(learner, course_done, expected):
@@ -83,7 +85,7 @@ def test_team_totals():
     )
     totals = teams.team_totals(rows)
     assert totals.learners == 3
-    assert totals.statuses == {NOT_STARTED: 1, ON_TRACK: 1, STUCK: 1, INACTIVE: 0}
+    assert totals.statuses == {NOT_STARTED: 1, ON_TRACK: 1, STUCK: 1, INACTIVE: 0, COMPLETED: 0}
     assert totals.average_best == pytest.approx(60)
     assert totals.completion == pytest.approx((0 + 0 + 4 / 5) / 3)
 

@@ -128,14 +128,14 @@ def comparison_table(lines: list[TeamComparison]) -> None:
                 {
                     "Team": c.team,
                     "Learners": c.learners,
-                    "Done": c.done,
+                    "Completed": c.done,
                     "Stuck": c.stuck,
                     "Inactive": c.inactive,
                     "Average best": c.average_best,
                 }
                 for c in lines
             ],
-            columns=["Team", "Learners", "Done", "Stuck", "Inactive", "Average best"],
+            columns=["Team", "Learners", "Completed", "Stuck", "Inactive", "Average best"],
         ),
         hide_index=True,
         width="stretch",
@@ -143,6 +143,6 @@ def comparison_table(lines: list[TeamComparison]) -> None:
         column_config={"Average best": st.column_config.NumberColumn(format="%.0f%%")},
     )
     st.caption(
-        "Click a column heading to sort. Done: finished the course (every section read, every "
-        "quiz passed). Average best: the mean of the learners' average best scores."
+        "Click a column heading to sort. Completed: finished the course (every section read, "
+        "every quiz passed). Average best: the mean of the learners' average best scores."
     )

@@ -53,13 +53,26 @@ st.text(teams.audience(managers, yourself=learner.id == user.id))
 
 row = teams.overview([record], course, now)[0]
 col1, col2, col3, col4 = st.columns(4)
-col1.metric("Status", row.status)
+titles = {q.id: q.title for q in course.quizzes}
+# The words under a figure say what it means here: which quiz, and how many quizzes.
+stuck_on = teams.stuck_words(row, titles)
+col1.metric(
+    "Status",
+    row.status,
+    delta=f"on {stuck_on}" if stuck_on else None,
+    delta_color="off",
+    delta_arrow="off",
+)
 col2.metric("Course done", f"{row.completion:.0%}")
 col3.metric("Modules passed", row.modules_passed)
-col4.metric("Average best", components.percent(row.average_best))
+col4.metric(
+    "Average best",
+    components.percent(row.average_best),
+    delta=teams.quizzes_words(row) or None,
+    delta_color="off",
+    delta_arrow="off",
+)
 st.caption(f"Last active: {components.moment(row.last_active)} UTC")
-
-titles = {q.id: q.title for q in course.quizzes}
 
 
 def review_labels(attempts: list[Attempt]) -> dict[int, str]:

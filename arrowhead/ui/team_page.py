@@ -46,6 +46,7 @@ st.title("My team")
 team_id = components.team_choice(user, key="team_pick")
 team = team_store.team_for(db, user, team_id) if team_id is not None else None
 records = team_store.learner_records(db, user, team_id, course)
+quiz_titles = {q.id: q.title for q in course.quizzes}
 rows = teams.overview(records, course, now)
 totals = teams.team_totals(rows)
 
@@ -56,7 +57,15 @@ if team_id is None:
     )
 
 col1, col2, col3, col4 = st.columns(4)
-col1.metric("Learners", totals.learners)
+col1.metric(
+    "Learners",
+    totals.learners,
+    # Those who finished the course count, and are counted, under the headcount.
+    delta=f"{totals.statuses[teams.COMPLETED]} completed",
+    delta_color="off",
+    delta_arrow="off",
+    help="Completed: every section read and every quiz passed.",
+)
 col2.metric("Course done (mean)", f"{totals.completion:.0%}")
 col3.metric("Average best score", components.percent(totals.average_best))
 col4.metric("Modules passed", totals.modules_passed)
@@ -99,10 +108,11 @@ roster = pd.DataFrame(
             "Learner": r.display_name,
             "Username": r.username,
             "Team": r.team,
-            "Status": r.status,
+            "Status": teams.status_words(r, quiz_titles),
             "Course done": 100 * r.completion,
             "Modules passed": r.modules_passed,
             "Average best": r.average_best,
+            "Quizzes finished": r.quizzes_finished,
             "Last active": components.moment(r.last_active),
             "Assignments": assigned.get(r.user_id, "–"),
         }
@@ -116,6 +126,7 @@ roster = pd.DataFrame(
         "Course done",
         "Modules passed",
         "Average best",
+        "Quizzes finished",
         "Last active",
         "Assignments",
     ],
@@ -130,13 +141,21 @@ st.dataframe(
     key="team_roster",
     column_config={
         "Course done": st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100),
-        "Average best": st.column_config.NumberColumn(format="%.0f%%"),
+        "Average best": st.column_config.NumberColumn(
+            format="%.0f%%",
+            help="The mean of the best scores on the quizzes finished: read it with how many.",
+        ),
+        # A perfect average over one quiz of six is not a star: the count sits beside it.
+        "Quizzes finished": st.column_config.NumberColumn(
+            format=f"%d of {len(course.quizzes)}",
+            help="Quizzes with a finished attempt: what the average best rests on.",
+        ),
     },
 )
 st.caption(
     f"{len(shown)} of {len(rows)} learners shown. Click a column heading to sort. "
-    "Stuck: failed the same quiz twice or more without passing it. "
-    "Inactive: nothing for 14 days."
+    "Stuck: failed the quiz named twice or more without passing it. "
+    "Inactive: nothing for 14 days. Completed: every section read and every quiz passed."
 )
 
 by_label = {f"{r.display_name} ({r.username})": r.user_id for r in shown}
@@ -230,9 +249,11 @@ components.csv_download(
             "username",
             "team",
             "status",
+            "stuck_on",
             "course_done_percent",
             "modules_passed",
             "average_best",
+            "quizzes_finished",
             "last_active",
             "assignments_overdue",
             "assignments_due",
@@ -245,9 +266,11 @@ components.csv_download(
                 r.username,
                 r.team,
                 r.status,
+                "; ".join(r.stuck_on),
                 round(100 * r.completion),
                 r.modules_passed,
                 None if r.average_best is None else round(r.average_best, 1),
+                r.quizzes_finished,
                 components.moment(r.last_active),
                 *[
                     work_counts.get(r.user_id, {}).get(s, 0)
