@@ -53,6 +53,19 @@ def can_facilitate(user: User | None) -> bool:
     return user is not None and any(user.has_role(role) for role in FACILITATOR_ROLES)
 
 
+DECK_ROLES = (*FACILITATOR_ROLES, "manager")
+"""Who may put a scenario in a deck. Facilitators and admins share every deck; a manager who
+does not facilitate adds to the decks they made themselves (from Scenario insight), which the
+facilitators then see and run: the manager prepares the session, a facilitator leads it."""
+
+
+def may_add_to_deck(user: User, deck_made_by: int | None) -> bool:
+    """Whether the user may add scenarios to a deck made by deck_made_by (None: a new deck)."""
+    if can_facilitate(user):
+        return True
+    return user.has_role("manager") and deck_made_by in (None, user.id)
+
+
 def check_facilitator(user: User | None) -> User:
     """The user if they may facilitate; NotAllowed otherwise."""
     if user is None or not can_facilitate(user):

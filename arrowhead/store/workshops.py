@@ -25,11 +25,13 @@ from arrowhead.workshops import (
     Stage,
     WorkshopError,
     advance,
+    can_facilitate,
     check_facilitator,
     clean_deck,
     clean_nickname,
     clean_public_url,
     countdown_end,
+    may_add_to_deck,
     moved_on,
     new_join_code,
     vote_refused,
@@ -277,6 +279,92 @@ def save_deck(
     saved = deck(db, viewer, deck_id)
     assert saved is not None
     return saved
+
+
+def decks_to_add_to(db: Database, viewer: User) -> list[Deck]:
+    """The decks the viewer may add a scenario to, by name: every deck for a facilitator or an
+    admin, their own for a manager, none for anyone else."""
+    if can_facilitate(viewer):
+        return decks(db, viewer)
+    if not viewer.has_role("manager"):
+        return []
+    rows = db.execute(
+        """SELECT id, name, updated_at FROM workshop_decks WHERE created_by = ?
+           ORDER BY name COLLATE NOCASE""",
+        [viewer.id],
+    ).fetchall()
+    return [_deck(db, row) for row in rows]
+
+
+ALREADY_IN_DECK = "That scenario is already in the deck."
+
+
+def add_to_deck(
+    db: Database,
+    viewer: User,
+    entry: DeckEntry,
+    now: datetime,
+    *,
+    deck_id: int | None = None,
+    new_name: str = "",
+) -> Deck:
+    """Put one scenario at the end of a deck (deck_id), or in a new deck named new_name.
+
+    Facilitators and admins add to any deck; a manager to the decks they made
+    (workshops.may_add_to_deck). WorkshopError says plainly why not.
+    """
+    with immediate(db):
+        if deck_id is None:
+            if not may_add_to_deck(viewer, None):
+                raise NotAllowed("Only facilitators, admins and managers build workshop decks.")
+            name, entries = clean_deck(new_name, [entry])
+            try:
+                deck_id = db.execute(
+                    """INSERT INTO workshop_decks (name, created_by, created_at, updated_at)
+                       VALUES (?, ?, ?, ?)""",
+                    [name, viewer.id, iso(now), iso(now)],
+                ).lastrowid
+            except sqlite3.IntegrityError:
+                raise WorkshopError(
+                    "A deck with that name exists. Please choose another."
+                ) from None
+            position = 0
+        else:
+            row = db.execute(
+                "SELECT created_by FROM workshop_decks WHERE id = ?", [deck_id]
+            ).fetchone()
+            if row is None or not may_add_to_deck(viewer, row[0]):
+                raise WorkshopError("That deck no longer exists, or it is not one of yours.")
+            held = [
+                DeckEntry(q, s)
+                for q, s in db.execute(
+                    """SELECT quiz_id, scenario_id FROM workshop_deck_scenarios
+                       WHERE deck_id = ? ORDER BY position""",
+                    [deck_id],
+                )
+            ]
+            if entry in held:
+                raise WorkshopError(ALREADY_IN_DECK)
+            clean_deck("deck", [*held, entry])  # the deck's limits, with its name left as it is
+            position = (
+                db.execute(
+                    "SELECT coalesce(max(position), -1) FROM workshop_deck_scenarios "
+                    "WHERE deck_id = ?",
+                    [deck_id],
+                ).fetchone()[0]
+                + 1
+            )
+            db.execute("UPDATE workshop_decks SET updated_at = ? WHERE id = ?", [iso(now), deck_id])
+        db.execute(
+            """INSERT INTO workshop_deck_scenarios (deck_id, position, quiz_id, scenario_id)
+               VALUES (?, ?, ?, ?)""",
+            [deck_id, position, entry.quiz_id, entry.scenario_id],
+        )
+    assert deck_id is not None
+    row = db.execute(
+        "SELECT id, name, updated_at FROM workshop_decks WHERE id = ?", [deck_id]
+    ).fetchone()
+    return _deck(db, row)
 
 
 def delete_deck(db: Database, viewer: User, deck_id: int) -> None:
