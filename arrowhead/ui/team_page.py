@@ -112,7 +112,7 @@ roster = pd.DataFrame(
             "Course done": 100 * r.completion,
             "Modules passed": r.modules_passed,
             "Average best": r.average_best,
-            "Quizzes finished": r.quizzes_finished,
+            "Quizzes": r.quizzes_finished,
             "Last active": components.moment(r.last_active),
             "Assignments": assigned.get(r.user_id, "–"),
         }
@@ -123,12 +123,14 @@ roster = pd.DataFrame(
         "Username",
         "Team",
         "Status",
+        # What is due and overdue is what a manager acts on: next to the status, on screen.
+        "Assignments",
+        # The average and the count it rests on, side by side and in view.
+        "Average best",
+        "Quizzes",
         "Course done",
         "Modules passed",
-        "Average best",
-        "Quizzes finished",
         "Last active",
-        "Assignments",
     ],
 )
 if team is not None:
@@ -146,9 +148,10 @@ st.dataframe(
             help="The mean of the best scores on the quizzes finished: read it with how many.",
         ),
         # A perfect average over one quiz of six is not a star: the count sits beside it.
-        "Quizzes finished": st.column_config.NumberColumn(
+        "Quizzes": st.column_config.NumberColumn(
             format=f"%d of {len(course.quizzes)}",
-            help="Quizzes with a finished attempt: what the average best rests on.",
+            width="small",
+            help="Quizzes finished (a finished attempt): what the average best rests on.",
         ),
     },
 )
