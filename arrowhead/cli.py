@@ -462,5 +462,33 @@ def backup(destination: Path, db_path: Path | None) -> None:
     click.echo(f"Backed up to {destination} ({size:,} bytes).")
 
 
+@cli.command()
+@click.argument("copy", type=click.Path(dir_okay=False, path_type=Path))
+@_DB_OPTION
+@click.option("--force", is_flag=True, help="Restore even a copy older than the live database.")
+def restore(copy: Path, db_path: Path | None, force: bool) -> None:
+    """Put COPY (a backup) in place of the database; the replaced file is kept beside it.
+
+    Refuses a damaged copy, one made by a newer Arrowhead, one older than the live
+    database (unless --force), and a database the app still has open: stop it first.
+    """
+    from arrowhead.store.restore import RestoreRefused, check_copy, restore_database
+
+    live = db_path or settings_from(os.environ).db_path
+    try:
+        report = check_copy(copy)
+        kept = restore_database(copy, live, _now(), force=force)
+    except RestoreRefused as err:
+        raise click.ClickException(str(err)) from None
+    except OSError as err:
+        raise click.ClickException(f"Could not restore: {err.strerror or err}.") from None
+    click.echo(
+        f"Restored {live} from {copy}: {report.users:,} people, {report.answers:,} answers, "
+        f"newest record {report.latest or 'none'}."
+    )
+    if live.with_name(kept.name).exists():
+        click.echo(f"The replaced database is kept at {kept}.")
+
+
 if __name__ == "__main__":
     cli()

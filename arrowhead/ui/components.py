@@ -39,11 +39,16 @@ def settings() -> Settings:
     return settings_from(os.environ)
 
 
-@st.cache_resource(show_spinner=False)
-def _migrated(path: str) -> bool:
+# A server serves one file; tests make many, and an evicted holder closes when dropped.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _migrated(path: str) -> Database:
     # Cached per process and path: migrations run once at start-up, not per session.
     prepare_database(path)
-    return True
+    # Held open for the server's life: `arrowhead restore` sees the file is in use
+    # even when no browser is connected, and refuses to swap it under the app.
+    holder = open_database(path)
+    holder.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return holder
 
 
 def database() -> Database:
