@@ -104,6 +104,16 @@ def test_my_progress_says_what_is_left_before_the_certificate(app_env):
     assert count(app_env) == 0
 
 
+def test_a_course_without_quizzes_offers_no_certificate(app_env, course_root):
+    for quiz in (course_root / "quizzes").iterdir():
+        quiz.unlink()
+    user = make_user(app_env)
+    at = app_for(app_env, user, PROGRESS)
+    assert not at.exception
+    assert "The course has no quiz yet, so there is no certificate to earn." in texts(at)
+    assert count(app_env) == 0
+
+
 def test_my_progress_offers_the_same_certificate_as_the_finish_page(app_env, monkeypatch):
     served = serve_files(monkeypatch)
     user = make_user(app_env, "ana", name="Ana Able")

@@ -85,13 +85,15 @@ def certificate_section(
     certificate = issue_if_earned(db, course, user, progress)
     if certificate is None:
         left = standing(db, course, user.id, progress)
-        titles = [q.title for q in course.quizzes if q.id in left.quizzes_left]
-        if not titles:
+        if not left.required_quiz_ids and not left.required_roleplay_ids:
             st.caption("The course has no quiz yet, so there is no certificate to earn.")
             return
+        titles = [q.title for q in course.quizzes if q.id in left.quizzes_left]
+        still = f" Still to pass: {', '.join(titles)}." if titles else ""
+        if left.roleplays_left:
+            still += f" Role-plays still to finish: {len(left.roleplays_left)}."
         st.info(
-            "Pass every quiz to earn your certificate, a PDF with a code anyone can check. "
-            f"Still to pass: {', '.join(titles)}."
+            "Pass every quiz to earn your certificate, a PDF with a code anyone can check." + still
         )
         return
     url = verify_url(certificate.code, page_path)
