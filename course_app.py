@@ -11,6 +11,7 @@ import streamlit as st
 
 from arrowhead.store.accounts import count_users
 from arrowhead.ui import components
+from arrowhead.ui.certificate_parts import VERIFY_PATH
 from arrowhead.ui.workshop_parts import FACILITATE_PATH, JOIN_PATH, PROJECTOR_PATH
 from arrowhead.workshops import FACILITATOR_ROLES
 
@@ -55,6 +56,8 @@ ENTRIES = (
     Entry("Learn", "review_page.py", "Review an attempt", "rate_review", "review", hidden=True),
     Entry("Learn", "learner_page.py", "Learner", "person_search", "learner", hidden=True),
     Entry("Learn", "finish_page.py", "Course finished", "celebration", "finished", hidden=True),
+    # Anyone holding a certificate's code may check it, signed in or not.
+    Entry("Learn", "verify_page.py", "Check a certificate", "verified", VERIFY_PATH, hidden=True),
     Entry(
         "Workshops", "deck_page.py", "Workshop decks", "style", "workshop-decks", FACILITATOR_ROLES
     ),
@@ -100,6 +103,8 @@ ENTRIES = (
     Entry("Account", "account_page.py", "Account", "person", "account"),
 )
 EVERY_ADDRESS = {e.path for e in ENTRIES if e.path}
+# Pages offered signed out too: workshop participants and certificate checks need no account.
+PUBLIC_ADDRESSES = {JOIN_PATH, VERIFY_PATH}
 SIGN_IN = Entry("", "signin_page.py", "Sign in", "login")
 UNAVAILABLE = Entry("Learn", "unavailable_page.py", "Not available", "block", hidden=True)
 
@@ -121,8 +126,8 @@ if user is None:
     else:
         # A deep link opened while signed out shows the sign-in form at its own
         # address; signing in reruns the same address, so the link then works.
-        join = next(e for e in ENTRIES if e.path == JOIN_PATH)
-        pages = [SIGN_IN.page(), join.page(), *stand_ins(SIGN_IN, EVERY_ADDRESS - {JOIN_PATH})]
+        public = [e.page() for e in ENTRIES if e.path in PUBLIC_ADDRESSES]
+        pages = [SIGN_IN.page(), *public, *stand_ins(SIGN_IN, EVERY_ADDRESS - PUBLIC_ADDRESSES)]
     navigation = st.navigation(pages, position="hidden")
 else:
     offered = [e for e in ENTRIES if not e.offered_to or any(map(user.has_role, e.offered_to))]

@@ -10,7 +10,7 @@ import csv
 import io
 import secrets
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TextIO
@@ -240,12 +240,18 @@ class TeamComparison:
     inactive: int
     average_best: float | None
     """Mean over the team's learners of their average best score; None if none finished a quiz."""
+    certificates: int = 0
+    """Learners who have earned the certificate."""
 
 
 def compare_teams(
-    rows: Iterable[LearnerOverview], team_names: Iterable[str]
+    rows: Iterable[LearnerOverview],
+    team_names: Iterable[str],
+    certified: Collection[int] = (),
 ) -> list[TeamComparison]:
-    """A comparison line per team named (empty teams included), from the overview rows, by name."""
+    """A comparison line per team named (empty teams included), from the overview rows, by name;
+    certified holds the ids of the learners who have earned the certificate."""
+    certified = set(certified)
     by_team: dict[str, list[LearnerOverview]] = {name: [] for name in team_names}
     for row in rows:
         by_team.setdefault(row.team, []).append(row)
@@ -260,6 +266,7 @@ def compare_teams(
                 stuck=totals.statuses[STUCK],
                 inactive=totals.statuses[INACTIVE],
                 average_best=totals.average_best,
+                certificates=sum(1 for r in mine if r.user_id in certified),
             )
         )
     return lines

@@ -437,6 +437,18 @@ def overall_scores(db: Database, viewer: User, team_id: int | None) -> dict[int,
     }
 
 
+def certificates_earned(db: Database, viewer: User, team_id: int | None) -> dict[int, str]:
+    """When each learner in a team the viewer may see (or all of them) earned their certificate,
+    by learner id; learners without one are left out."""
+    return dict(
+        db.execute(
+            f"""WITH {_SCOPE}
+                SELECT c.user_id, c.earned_at FROM scope JOIN certificates c USING (user_id)""",
+            {"teams": json.dumps(_scope(db, viewer, team_id))},
+        ).fetchall()
+    )
+
+
 # ---------------------------------------------------------------- one learner
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 from arrowhead import journey
 from arrowhead.quizzes import MAX_POINTS
 from arrowhead.store import learning
-from arrowhead.ui import components
+from arrowhead.ui import certificate_parts, components
 
 user = components.require_viewer()
 db = components.database()
@@ -24,12 +24,18 @@ if not journey.course_finished(progress):
     place = journey.continue_place(db, course, user.id, progress)
     if place is not None:
         components.place_link(place, label="**Continue** where you left off")
+    # Every quiz passed earns the certificate, even with a section still unread.
+    st.subheader("Your certificate", anchor=False)
+    certificate_parts.certificate_section(db, course, user, progress, "finished")
     st.stop()
 
 st.title("You have finished the course", anchor=False)
 quizzes = [p for p in progress if p.quiz]
 passed = f" and passed all {len(quizzes)} quizzes" if quizzes else ""
 st.write(f"You have read every section of the {len(progress)} modules{passed}. Well done.")
+
+st.subheader("Your certificate", anchor=False)
+certificate_parts.certificate_section(db, course, user, progress, "finished")
 
 st.subheader("Your best scores", anchor=False)
 st.dataframe(

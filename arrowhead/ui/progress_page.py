@@ -9,7 +9,7 @@ from arrowhead.scoring import advice
 from arrowhead.store import teams as team_store
 from arrowhead.store import workshops as workshop_store
 from arrowhead.teams import audience
-from arrowhead.ui import components
+from arrowhead.ui import certificate_parts, components
 
 user = components.require_viewer()
 db = components.database()
@@ -46,6 +46,9 @@ if course_done:
         icon=":material/celebration:",
     )
 st.write(advice(profile, finished=course_done))
+
+st.subheader("Certificate", anchor=False)
+certificate_parts.certificate_section(db, course, user, progress, "progress")
 
 st.subheader("Quizzes", anchor=False)
 st.dataframe(

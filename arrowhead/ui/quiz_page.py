@@ -7,7 +7,7 @@ from arrowhead.quizzes import MAX_POINTS, Quiz, Scenario
 from arrowhead.scoring import next_scenario
 from arrowhead.store import learning
 from arrowhead.store.learning import Attempt, Place
-from arrowhead.ui import components
+from arrowhead.ui import certificate_parts, components
 
 user = components.require_viewer()
 db = components.database()
@@ -97,6 +97,14 @@ def show_missed(attempt: Attempt) -> None:
 def show_next_step() -> None:
     """Once the quiz is passed, the main button leads on: the next unfinished place, or the finish."""
     progress = journey.course_progress(db, course, user.id)
+    # Passing the last quiz is the moment the certificate is earned: issue it now, so the
+    # learner's manager sees it whether or not the learner opens the summary.
+    if certificate_parts.issue_if_earned(db, course, user, progress):
+        st.page_link(
+            components.PROGRESS_PAGE,
+            label="You have earned your certificate: download it on My progress",
+            icon=":material/workspace_premium:",
+        )
     place = journey.next_place(progress, Place("quiz", quiz.module_id, quiz.id))
     if place is None:
         st.success("You have finished the course: every section read and every quiz passed.")

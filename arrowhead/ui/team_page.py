@@ -48,11 +48,13 @@ team = team_store.team_for(db, user, team_id) if team_id is not None else None
 records = team_store.learner_records(db, user, team_id, course)
 rows = teams.overview(records, course, now)
 totals = teams.team_totals(rows)
+# When each learner in scope earned the certificate (read in scope, like the records).
+certified = team_store.certificates_earned(db, user, team_id)
 
 if team_id is None:
     st.subheader("Teams compared", anchor=False)
     heatmap.comparison_table(
-        teams.compare_teams(rows, [t.name for t in team_store.teams_for(db, user)])
+        teams.compare_teams(rows, [t.name for t in team_store.teams_for(db, user)], certified)
     )
 
 col1, col2, col3, col4 = st.columns(4)
@@ -105,6 +107,8 @@ roster = pd.DataFrame(
             "Average best": r.average_best,
             "Last active": components.moment(r.last_active),
             "Assignments": assigned.get(r.user_id, "–"),
+            # The date earned; a dash for none yet.
+            "Certificate": certified.get(r.user_id, "–")[:10],
         }
         for r in shown
     ],
@@ -118,6 +122,7 @@ roster = pd.DataFrame(
         "Average best",
         "Last active",
         "Assignments",
+        "Certificate",
     ],
 )
 if team is not None:
@@ -136,7 +141,7 @@ st.dataframe(
 st.caption(
     f"{len(shown)} of {len(rows)} learners shown. Click a column heading to sort. "
     "Stuck: failed the same quiz twice or more without passing it. "
-    "Inactive: nothing for 14 days."
+    "Inactive: nothing for 14 days. Certificate: the date it was earned (every quiz passed)."
 )
 
 by_label = {f"{r.display_name} ({r.username})": r.user_id for r in shown}
@@ -227,6 +232,7 @@ components.csv_download(
             "modules_passed",
             "average_best",
             "last_active",
+            "certificate_earned",
             *[q.id for q in course.quizzes],
         ],
         [
@@ -239,6 +245,7 @@ components.csv_download(
                 r.modules_passed,
                 None if r.average_best is None else round(r.average_best, 1),
                 components.moment(r.last_active),
+                certified.get(r.user_id, "")[:10],
                 *[r.best_scores.get(q.id) for q in course.quizzes],
             ]
             for r in rows
