@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from arrowhead.demo import DemoLearner
 from arrowhead.quizzes import MAX_POINTS
+from arrowhead.store import reviews
 from arrowhead.store.database import immediate, iso
 from arrowhead.teams import INVITE_LENGTH, TeamError, new_code
 
@@ -57,6 +58,9 @@ def real_users_in_demo_teams(db: Database) -> list[str]:
 def _clear_demo(db: Database) -> None:
     demo = "SELECT user_id FROM demo_accounts"
     for table in (
+        "practice_answers",
+        "practice_rounds",
+        "reviews",
         "answers",
         "attempts",
         "section_reads",
@@ -220,6 +224,8 @@ def _write_batch(
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         answers,
     )
+    # Bulk inserts bypass write_answer: work these learners' review schedules out in one go.
+    reviews.rebuild(db, [user_id for user_id, _ in roles])
     counts["learners"] += len(batch)
     counts["attempts"] += len(attempts)
     counts["answers"] += len(answers)

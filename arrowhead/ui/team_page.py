@@ -4,8 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from arrowhead import teams
+from arrowhead.review import ReviewCounts
 from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
 from arrowhead.store import assignments as assignment_store
+from arrowhead.store import practice as practice_store
 from arrowhead.store import teams as team_store
 from arrowhead.teams import TeamError
 from arrowhead.ui import answer_parts, coaching_parts, components, heatmap
@@ -76,6 +78,9 @@ if team is not None:
 work = assignment_store.team_work(db, user, team_id, course)
 duties = work.duties(course, now.date())
 assigned = coaching_parts.roster_summaries(duties)
+# Reviews come back by UTC day, as assignments fall due.
+reviews = practice_store.review_counts(db, user, team_id, course, now.date())
+no_reviews = ReviewCounts()
 
 st.subheader("Learners", anchor=False)
 if not rows:
@@ -105,6 +110,8 @@ roster = pd.DataFrame(
             "Average best": r.average_best,
             "Last active": components.moment(r.last_active),
             "Assignments": assigned.get(r.user_id, "–"),
+            "Reviews due": reviews.get(r.user_id, no_reviews).due,
+            "Reviews overdue": reviews.get(r.user_id, no_reviews).overdue,
         }
         for r in shown
     ],
@@ -118,6 +125,8 @@ roster = pd.DataFrame(
         "Average best",
         "Last active",
         "Assignments",
+        "Reviews due",
+        "Reviews overdue",
     ],
 )
 if team is not None:
@@ -136,7 +145,8 @@ st.dataframe(
 st.caption(
     f"{len(shown)} of {len(rows)} learners shown. Click a column heading to sort. "
     "Stuck: failed the same quiz twice or more without passing it. "
-    "Inactive: nothing for 14 days."
+    "Inactive: nothing for 14 days. Reviews: missed scenarios that have come back today, "
+    "and those waiting since an earlier day."
 )
 
 by_label = {f"{r.display_name} ({r.username})": r.user_id for r in shown}
@@ -227,6 +237,8 @@ components.csv_download(
             "modules_passed",
             "average_best",
             "last_active",
+            "reviews_due",
+            "reviews_overdue",
             *[q.id for q in course.quizzes],
         ],
         [
@@ -239,6 +251,8 @@ components.csv_download(
                 r.modules_passed,
                 None if r.average_best is None else round(r.average_best, 1),
                 components.moment(r.last_active),
+                reviews.get(r.user_id, no_reviews).due,
+                reviews.get(r.user_id, no_reviews).overdue,
                 *[r.best_scores.get(q.id) for q in course.quizzes],
             ]
             for r in rows
