@@ -228,3 +228,15 @@ def test_the_demo_organisation_has_its_schedule_worked_out(db, course_root):
     assert any(reviews.stored_reviews(db, u) for u in learners)
     for user_id in learners:
         assert reviews.stored_reviews(db, user_id) == review.schedule(reviews.marks_of(db, user_id))
+
+
+def test_refreshing_one_scenario_reads_the_learners_answers_not_everyones(db):
+    """Bug: refresh chose answers_by_scenario, reading every learner's answers to the scenario
+    (111 ms on the 5,000-learner demo, inside each answer's write transaction); now 0.1 ms."""
+    plan = db.execute(
+        "EXPLAIN QUERY PLAN " + reviews._MARKS.format(where=reviews._ONE_SCENARIO),
+        {"user": 1, "quiz": "alpha", "scenario": "alpha-one"},
+    ).fetchall()
+    searches = [row[3] for row in plan if "SEARCH" in row[3]]
+    assert any("answers_by_user" in s for s in searches), searches
+    assert not any("answers_by_scenario" in s for s in searches), searches

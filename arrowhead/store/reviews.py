@@ -29,6 +29,11 @@ _MARKS = """
     WHERE {where}"""
 
 
+# One learner's answers to one scenario. The unary + keeps SQLite on the learner's index
+# (a few hundred rows) instead of answers_by_scenario, every learner's answers to it.
+_ONE_SCENARIO = "user_id = :user AND +quiz_id = :quiz AND +scenario_id = :scenario"
+
+
 def _mark(row: tuple) -> Mark:
     _, quiz_id, scenario_id, answered_at, full = row
     return Mark(quiz_id, scenario_id, datetime.fromisoformat(answered_at), bool(full))
@@ -44,7 +49,7 @@ def marks_of(db: Database, user_id: int) -> list[Mark]:
 def refresh(db: Database, user_id: int, quiz_id: str, scenario_id: str) -> None:
     """Work one scenario's schedule out again from its answers, inside the caller's write transaction."""
     rows = db.execute(
-        _MARKS.format(where="user_id = :user AND quiz_id = :quiz AND scenario_id = :scenario"),
+        _MARKS.format(where=_ONE_SCENARIO),
         {"user": user_id, "quiz": quiz_id, "scenario": scenario_id},
     )
     found = review.schedule(_mark(row) for row in rows)
