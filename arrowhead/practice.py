@@ -53,6 +53,19 @@ def review_items(due: list[Review]) -> list[Item]:
     return [(r.quiz_id, r.scenario_id) for r in due][: review.ROUND_SIZE]
 
 
+def review_in_progress(db: Database, user_id: int, now: datetime) -> Round | None:
+    """The learner's review round in progress if it was started today.
+
+    One left unfinished on an earlier day is closed instead: the due list has
+    moved on since, and a new round asks what is due now.
+    """
+    going = practice_store.open_round(db, user_id, practice_store.REVIEW)
+    if going is not None and datetime.fromisoformat(going.started_at).date() < now.date():
+        practice_store.finish_round(db, going, now)
+        return None
+    return going
+
+
 def next_item(course: Course, practice: Round, answered: list[PracticeAnswer]) -> Item | None:
     """The first scenario of the round not answered yet that the course still has; None when done."""
     done = {(a.quiz_id, a.scenario_id) for a in answered}

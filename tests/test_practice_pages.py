@@ -218,3 +218,24 @@ def test_managers_see_reviews_due_and_overdue_per_learner(app_env, course_root, 
     # Another team's learner: nothing, counts included.
     at = app_for(app_env, org.manager_a, LEARNER, learner=str(org.cleo.id))
     assert not at.metric and at.error
+
+
+def test_a_review_round_left_unfinished_on_an_earlier_day_gives_way_to_todays(
+    app_env, missed, monkeypatch
+):
+    course, sam, attempt_id = missed
+    at_time(monkeypatch, NOW + DAY)
+    at = app_for(app_env, sam, PRACTICE)
+    button(at, "Start the review").click().run()
+    first = at.query_params["round"]
+    at.radio[0].set_value("discount")
+    button(at, "Submit answer").click().run()
+    # Later the same day: carry on with it.
+    at = app_for(app_env, sam, PRACTICE)
+    assert "You have a review round in progress." in texts(at)
+    # Days later it is closed, and today's due list is offered afresh.
+    at_time(monkeypatch, NOW + 5 * DAY)
+    at = app_for(app_env, sam, PRACTICE)
+    assert "2 scenarios to review today." in texts(at)
+    button(at, "Start the review").click().run()
+    assert at.query_params["round"] != first and bars(at) == ["Scenario 1 of 2"]

@@ -97,7 +97,7 @@ def show_missed_offer(attempt_id: int | None) -> None:
 def show_review_offer() -> None:
     """The front of today's review: what has come back, and a button to work it."""
     st.title("Review", anchor=False)
-    going = practice_store.open_round(db, user.id, practice_store.REVIEW)
+    going = practice.review_in_progress(db, user.id, components.now())
     if going is not None:
         st.write("You have a review round in progress.")
         st.button(
