@@ -239,3 +239,19 @@ def test_a_review_round_left_unfinished_on_an_earlier_day_gives_way_to_todays(
     assert "2 scenarios to review today." in texts(at)
     button(at, "Start the review").click().run()
     assert at.query_params["round"] != first and bars(at) == ["Scenario 1 of 2"]
+
+
+def test_a_round_whose_last_scenario_an_author_removed_ends_plainly(app_env, missed, course_root):
+    course, sam, attempt_id = missed
+    at = app_for(app_env, sam, PRACTICE, attempt=str(attempt_id))
+    button(at, "Start practising").click().run()
+    round_id = at.query_params["round"]
+    at.radio[0].set_value("strategic")
+    button(at, "Submit answer").click().run()
+    quiz = course_root / "quizzes" / "01-alpha.toml"
+    text = quiz.read_text()
+    quiz.write_text(text[: text.index('[[scenarios]]\nid = "alpha-two"')])
+    at = app_for(app_env, sam, PRACTICE, round=round_id)
+    assert not at.exception
+    assert "Round finished" in texts(at) and "1 of 1 at full marks" in texts(at)
+    assert practice_store.own_round(app_env, int(round_id), sam.id).finished_at is not None
