@@ -59,10 +59,15 @@ def refresh(db: Database, user_id: int, quiz_id: str, scenario_id: str) -> None:
             [user_id, quiz_id, scenario_id],
         )
         return
-    _store(db, user_id, found)
+    store(db, user_id, found)
 
 
-def _store(db: Database, user_id: int, found: Iterable[Review]) -> None:
+def store(db: Database, user_id: int, found: Iterable[Review]) -> None:
+    """Write a learner's reviews as worked out, inside the caller's write transaction.
+
+    Rows of scenarios not in found are left as they are: the callers refresh one
+    scenario, or fill a learner who has no rows yet.
+    """
     db.conn.executemany(
         """INSERT INTO reviews (user_id, quiz_id, scenario_id, last_day, step, streak, due_on)
            VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -96,7 +101,7 @@ def rebuild(db: Database, user_ids: Iterable[int] | None = None) -> None:
         params = {"ids": "[" + ",".join(map(str, ids)) + "]"}
     rows = db.execute(_MARKS.format(where=where) + " ORDER BY user_id", params)
     for user_id, mine in _by_user(rows):
-        _store(db, user_id, review.schedule(_mark(row) for row in mine))
+        store(db, user_id, review.schedule(_mark(row) for row in mine))
 
 
 def _by_user(rows: Iterable[tuple]) -> Iterator[tuple[int, Iterator[tuple]]]:
