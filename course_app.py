@@ -54,6 +54,7 @@ ENTRIES = (
     Entry("Learn", "module_page.py", "Module", "menu_book", "module", hidden=True),
     Entry("Learn", "quiz_page.py", "Quiz", "quiz", "quiz", hidden=True),
     Entry("Learn", "review_page.py", "Review an attempt", "rate_review", "review", hidden=True),
+    Entry("Learn", "practice_page.py", "Practice", "replay", "practice", hidden=True),
     Entry("Learn", "learner_page.py", "Learner", "person_search", "learner", hidden=True),
     Entry("Learn", "finish_page.py", "Course finished", "celebration", "finished", hidden=True),
     # Anyone holding a certificate's code may check it, signed in or not.

@@ -144,11 +144,23 @@ def free_port() -> int:
 class Server:
     """A real `streamlit run course_app.py` on 127.0.0.1."""
 
-    def __init__(self, db_path: Path, content_root: Path, extra: list[str] | None = None):
+    def __init__(
+        self,
+        db_path: Path,
+        content_root: Path,
+        extra: list[str] | None = None,
+        env: dict[str, str] | None = None,
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.db_path = db_path
-        env = {**os.environ, "ARROWHEAD_DB": str(db_path), "ARROWHEAD_CONTENT": str(content_root)}
+        # env: more variables for the server, e.g. the test clock (ARROWHEAD_TEST_NOW).
+        env = {
+            **os.environ,
+            "ARROWHEAD_DB": str(db_path),
+            "ARROWHEAD_CONTENT": str(content_root),
+            **(env or {}),
+        }
         self.log = open(db_path.with_suffix(".server.log"), "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             [

@@ -51,6 +51,7 @@ def migration_sets() -> list[Migrations]:
         audit,
         certificates,
         notes,
+        practice,
         schema,
         teams,
         workshops,

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from arrowhead.scoring import Choice, Grade
+from arrowhead.store import reviews
 from arrowhead.store.database import immediate, iso
 
 
@@ -305,6 +306,8 @@ def write_answer(
             grade.best_style,
         ],
     )
+    # The review schedule moves on with every answer, in the same transaction.
+    reviews.refresh(db, user_id, quiz_id, scenario_id)
 
 
 def finish_attempt(db: Database, attempt: Attempt, finish: Finisher, now: datetime) -> Attempt:

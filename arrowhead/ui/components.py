@@ -30,7 +30,17 @@ _DB_KEY = "_arrowhead_db"
 
 
 def now() -> datetime:
-    """The current time, in UTC; pages pass it down so the layers below never read the clock."""
+    """The current time, in UTC; pages pass it down so the layers below never read the clock.
+
+    Under test only (ARROWHEAD_TESTING=1), ARROWHEAD_TEST_NOW (an ISO 8601 time) stands in
+    for the clock, so a browser test can start the server "the next day". The one place
+    the app reads the time; a served app ignores the variable.
+    """
+    if os.environ.get("ARROWHEAD_TESTING") == "1" and (
+        fixed := os.environ.get("ARROWHEAD_TEST_NOW")
+    ):
+        moment = datetime.fromisoformat(fixed)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return datetime.now(UTC)
 
 
@@ -230,6 +240,7 @@ REVIEW_PAGE = "arrowhead/ui/review_page.py"
 MAP_PAGE = "arrowhead/ui/map_page.py"
 FINISH_PAGE = "arrowhead/ui/finish_page.py"
 PROGRESS_PAGE = "arrowhead/ui/progress_page.py"
+PRACTICE_PAGE = "arrowhead/ui/practice_page.py"
 
 
 def place_link(place: Place, label: str, key: str | None = None) -> None:

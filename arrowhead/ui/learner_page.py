@@ -12,6 +12,7 @@ import streamlit as st
 from arrowhead import coaching, teams
 from arrowhead.quizzes import MAX_POINTS
 from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
+from arrowhead.store import practice as practice_store
 from arrowhead.store import teams as team_store
 from arrowhead.store.learning import Attempt
 from arrowhead.ui import coaching_parts, components
@@ -58,6 +59,13 @@ col2.metric("Course done", f"{row.completion:.0%}")
 col3.metric("Modules passed", row.modules_passed)
 col4.metric("Average best", components.percent(row.average_best))
 st.caption(f"Last active: {components.moment(row.last_active)} UTC")
+reviews = practice_store.review_counts_of(db, user, learner.id, course, now.date())
+if reviews is not None:
+    due_col, overdue_col, _, _ = st.columns(4)
+    due_col.metric("Reviews due today", reviews.due)
+    overdue_col.metric(
+        "Reviews overdue", reviews.overdue, help="Came back on an earlier day and still waiting"
+    )
 
 titles = {q.id: q.title for q in course.quizzes}
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from arrowhead import journey
+from arrowhead import journey, practice
 from arrowhead.store import teams as team_store
 from arrowhead.ui import coaching_parts, components
 
@@ -44,6 +44,13 @@ if place is None:
     )
 else:
     components.place_link(place, label="**Continue** where you left off")
+due = practice.reviews_due(db, course, user.id, components.now())
+if due:
+    st.page_link(
+        components.PRACTICE_PAGE,
+        label=f"**{len(due)} scenario{'s' if len(due) != 1 else ''} to review today**",
+        icon=":material/replay:",
+    )
 
 for item in progress:
     module = item.module

@@ -92,6 +92,12 @@ def show_missed(attempt: Attempt) -> None:
         icon=":material/rate_review:",
         query_params={"attempt": str(attempt.id)},
     )
+    st.page_link(
+        components.PRACTICE_PAGE,
+        label=f"Practise what you missed ({len(misses)})",
+        icon=":material/replay:",
+        query_params={"attempt": str(attempt.id)},
+    )
 
 
 def show_next_step() -> None:

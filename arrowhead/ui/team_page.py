@@ -4,8 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from arrowhead import teams
+from arrowhead.review import ReviewCounts
 from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
 from arrowhead.store import assignments as assignment_store
+from arrowhead.store import practice as practice_store
 from arrowhead.store import teams as team_store
 from arrowhead.teams import TeamError
 from arrowhead.ui import answer_parts, coaching_parts, components, heatmap
@@ -78,6 +80,9 @@ if team is not None:
 work = assignment_store.team_work(db, user, team_id, course)
 duties = work.duties(course, now.date())
 assigned = coaching_parts.roster_summaries(duties)
+# Reviews come back by UTC day, as assignments fall due.
+reviews = practice_store.review_counts(db, user, team_id, course, now.date())
+no_reviews = ReviewCounts()
 
 st.subheader("Learners", anchor=False)
 if not rows:
@@ -109,6 +114,8 @@ roster = pd.DataFrame(
             "Assignments": assigned.get(r.user_id, "–"),
             # The date earned; a dash for none yet.
             "Certificate": certified.get(r.user_id, "–")[:10],
+            "Reviews due": reviews.get(r.user_id, no_reviews).due,
+            "Reviews overdue": reviews.get(r.user_id, no_reviews).overdue,
         }
         for r in shown
     ],
@@ -123,6 +130,8 @@ roster = pd.DataFrame(
         "Last active",
         "Assignments",
         "Certificate",
+        "Reviews due",
+        "Reviews overdue",
     ],
 )
 if team is not None:
@@ -141,7 +150,8 @@ st.dataframe(
 st.caption(
     f"{len(shown)} of {len(rows)} learners shown. Click a column heading to sort. "
     "Stuck: failed the same quiz twice or more without passing it. "
-    "Inactive: nothing for 14 days. Certificate: the date it was earned (every quiz passed)."
+    "Inactive: nothing for 14 days. Certificate: the date it was earned (every quiz passed). "
+    "Reviews: missed scenarios that have come back today, and those waiting since an earlier day."
 )
 
 by_label = {f"{r.display_name} ({r.username})": r.user_id for r in shown}
@@ -233,6 +243,8 @@ components.csv_download(
             "average_best",
             "last_active",
             "certificate_earned",
+            "reviews_due",
+            "reviews_overdue",
             *[q.id for q in course.quizzes],
         ],
         [
@@ -246,6 +258,8 @@ components.csv_download(
                 None if r.average_best is None else round(r.average_best, 1),
                 components.moment(r.last_active),
                 certified.get(r.user_id, "")[:10],
+                reviews.get(r.user_id, no_reviews).due,
+                reviews.get(r.user_id, no_reviews).overdue,
                 *[r.best_scores.get(q.id) for q in course.quizzes],
             ]
             for r in rows
