@@ -83,18 +83,16 @@ class Ralph:
 
     def start(self) -> Ralph:
         """Start the server and wait until it answers."""
-        self.process = subprocess.Popen(
-            [
-                str(ralph_python()),
-                str(TESTS / "ralph_server.py"),
-                str(self.port),
-                str(self.data_dir),
-                USERNAME,
-                PASSWORD,
-            ],
-            stdout=self.log.open("a"),
-            stderr=subprocess.STDOUT,
-        )
+        command = [
+            str(ralph_python()),
+            str(TESTS / "ralph_server.py"),
+            str(self.port),
+            str(self.data_dir),
+            USERNAME,
+            PASSWORD,
+        ]
+        with self.log.open("a") as log:  # the child keeps its own copy of the handle
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
