@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -98,20 +99,25 @@ def forward_statements() -> None:
 
     [lrs] holds endpoint, and key and secret (else ARROWHEAD_LRS_KEY and
     ARROWHEAD_LRS_SECRET), and may set interval (seconds between pushes, 5).
+    A mistake there is logged, never shown on a page: learning goes on, and the
+    statements wait in the outbox.
     """
-    if not st.secrets.load_if_toml_exists() or "lrs" not in st.secrets:
-        return
-    lrs = st.secrets["lrs"]
-    endpoint = str(lrs.get("endpoint") or "").strip()
-    if not endpoint:
-        return
-    _forwarder(
-        str(settings().db_path),
-        endpoint,
-        str(lrs.get("key") or os.environ.get(KEY_VARIABLE) or "") or None,
-        str(lrs.get("secret") or os.environ.get(SECRET_VARIABLE) or "") or None,
-        float(lrs.get("interval", 5)),
-    )
+    try:
+        if not st.secrets.load_if_toml_exists() or "lrs" not in st.secrets:
+            return
+        lrs = st.secrets["lrs"]
+        endpoint = str(lrs.get("endpoint") or "").strip()
+        if not endpoint:
+            return
+        _forwarder(
+            str(settings().db_path),
+            endpoint,
+            str(lrs.get("key") or os.environ.get(KEY_VARIABLE) or "") or None,
+            str(lrs.get("secret") or os.environ.get(SECRET_VARIABLE) or "") or None,
+            float(lrs.get("interval", 5)),
+        )
+    except Exception as err:  # forwarding must never take a page down
+        logging.getLogger("arrowhead.lrs").warning("Not forwarding xAPI statements: %s", err)
 
 
 def _connection_key() -> str | None:
