@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from sqlite_utils import Database
 
 from arrowhead.store import xapi as outbox
 from arrowhead.store.database import open_database
@@ -56,6 +57,7 @@ class LrsConfig:
 
     @property
     def statements_url(self) -> str:
+        """Where statements are sent."""
         return self.endpoint.rstrip("/") + "/statements"
 
 
@@ -123,7 +125,7 @@ class PushResult:
 
 
 def push(
-    db,
+    db: Database,
     config: LrsConfig,
     *,
     retries: int = 5,

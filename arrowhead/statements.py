@@ -22,6 +22,7 @@ from arrowhead.journey import course_progress
 from arrowhead.quizzes import Quiz
 from arrowhead.scoring import Grade
 from arrowhead.store import learning
+from arrowhead.store import xapi as outbox
 from arrowhead.store.database import iso
 from arrowhead.store.learning import Attempt
 from arrowhead.store.xapi import Statements
@@ -43,15 +44,12 @@ class Recorder:
             section = (
                 next((s for s in module.sections if s.id == section_id), None) if module else None
             )
-            row = db.execute(
-                "SELECT read_at FROM section_reads WHERE user_id = ? AND module_id = ? AND section_id = ?",
-                [user_id, module_id, section_id],
-            ).fetchone()
-            if module is None or section is None or row is None:
+            read_at = outbox.section_read_at(db, user_id, module_id, section_id)
+            if module is None or section is None or read_at is None:
                 return []  # not in the course: nothing an LRS could describe
             return [
-                xapi.section_read(self.home_page, user_id, module, section, row[0]),
-                *self._module_progress(db, user_id, module_id, row[0]),
+                xapi.section_read(self.home_page, user_id, module, section, read_at),
+                *self._module_progress(db, user_id, module_id, read_at),
             ]
 
         return build
@@ -124,15 +122,10 @@ class Recorder:
         """A signed-in learner's vote: 'responded' in the workshop session. Anonymous votes send nothing."""
 
         def build(db: Database) -> list[dict[str, Any]]:
-            row = db.execute(
-                """SELECT w.title, s.quiz_id, s.scenario_id FROM workshops w
-                   JOIN workshop_scenarios s ON s.workshop_id = w.id AND s.position = ?
-                   WHERE w.id = ?""",
-                [position, workshop_id],
-            ).fetchone()
-            if user_id is None or row is None:
+            voted = outbox.voted_on(db, workshop_id, position)
+            if user_id is None or voted is None:
                 return []
-            scenario = self.course.scenario(row[1], row[2])
+            scenario = self.course.scenario(voted.quiz_id, voted.scenario_id)
             if scenario is None:
                 return []
             return [
@@ -140,7 +133,7 @@ class Recorder:
                     self.home_page,
                     user_id,
                     workshop_id,
-                    row[0],
+                    voted.workshop_title,
                     scenario,
                     position=position,
                     round_=round_,

@@ -77,6 +77,35 @@ def record(db: Database, statements: Statements | None) -> None:
         )
 
 
+def section_read_at(db: Database, user_id: int, module_id: str, section_id: str) -> str | None:
+    """When the user first read the section (as stored), or None."""
+    row = db.execute(
+        "SELECT read_at FROM section_reads WHERE user_id = ? AND module_id = ? AND section_id = ?",
+        [user_id, module_id, section_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
+@dataclass(frozen=True)
+class VotedOn:
+    """The Workshop and scenario a vote was cast on, for its statement."""
+
+    workshop_title: str
+    quiz_id: str
+    scenario_id: str
+
+
+def voted_on(db: Database, workshop_id: int, position: int) -> VotedOn | None:
+    """The Workshop's title and the scenario at a position of it, or None."""
+    row = db.execute(
+        """SELECT w.title, s.quiz_id, s.scenario_id FROM workshops w
+           JOIN workshop_scenarios s ON s.workshop_id = w.id AND s.position = ?
+           WHERE w.id = ?""",
+        [position, workshop_id],
+    ).fetchone()
+    return VotedOn(*row) if row else None
+
+
 def pending(db: Database, limit: int) -> list[Pending]:
     """The oldest statements no LRS has accepted yet, at most `limit`."""
     return [
