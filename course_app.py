@@ -118,6 +118,7 @@ def stand_ins(entry: Entry, paths: set[str]) -> list[st.Page]:
 
 
 db = components.database()
+components.forward_statements()
 user = components.viewer()
 components.LOGIN.sync()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
@@ -20,6 +21,9 @@ from arrowhead.scoring import (
 )
 from arrowhead.store import learning
 from arrowhead.store.learning import Answer, Attempt, Finisher, Place
+
+if TYPE_CHECKING:  # statements.py builds on this module
+    from arrowhead.statements import Recorder
 
 
 @dataclass(frozen=True)
@@ -171,14 +175,22 @@ def finisher(quiz: Quiz) -> Finisher:
 
 
 def answer_scenario(
-    db: Database, attempt: Attempt, quiz: Quiz, scenario_id: str, option_id: str, now: datetime
+    db: Database,
+    attempt: Attempt,
+    quiz: Quiz,
+    scenario_id: str,
+    option_id: str,
+    now: datetime,
+    xapi: Recorder | None = None,
 ) -> Answer:
-    """Grade and store a choice; returns the stored answer (the first, if one was already given)."""
+    """Grade and store a choice, with its xAPI statements; returns the stored answer (the first,
+    if one was already given)."""
     scenario = quiz.scenario(scenario_id)
     if scenario is None:
         raise LookupError("That scenario is not in this quiz.")
     grade = grade_answer(scenario, option_id)
-    return learning.record_answer(db, attempt, scenario_id, grade, now, finisher(quiz))
+    statements = xapi.answered(attempt, quiz, scenario_id) if xapi else None
+    return learning.record_answer(db, attempt, scenario_id, grade, now, finisher(quiz), statements)
 
 
 def profile_of(db: Database, course: Course, user_id: int) -> Profile:

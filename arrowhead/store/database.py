@@ -55,6 +55,7 @@ def migration_sets() -> list[Migrations]:
         schema,
         teams,
         workshops,
+        xapi,
     )
 
     return MIGRATION_SETS

@@ -17,8 +17,10 @@ from sqlite_utils.migrations import Migrations
 
 from arrowhead.accounts import User, token_digest
 from arrowhead.scoring import Grade
+from arrowhead.store import xapi as outbox
 from arrowhead.store.database import MIGRATION_SETS, immediate, iso
 from arrowhead.store.learning import new_attempt, write_answer
+from arrowhead.store.xapi import Statements
 from arrowhead.workshops import (
     DeckEntry,
     NotAllowed,
@@ -640,13 +642,20 @@ def join(
 
 
 def cast_vote(
-    db: Database, participant: Participant, position: int, round_: int, grade: Grade, now: datetime
+    db: Database,
+    participant: Participant,
+    position: int,
+    round_: int,
+    grade: Grade,
+    now: datetime,
+    xapi: Statements | None = None,
 ) -> None:
     """Record the participant's vote in this round, replacing an earlier one while voting is open.
 
     Checked and written in one write transaction: a vote that arrives after
     voting closed, or for a scenario the room has moved on from, is refused.
-    A signed-in learner's vote also goes on their record as a workshop answer.
+    A signed-in learner's vote also goes on their record as a workshop answer,
+    and its xAPI statement into the outbox.
     """
     with immediate(db):
         workshop = _get(db, participant.workshop_id, now)
@@ -667,6 +676,7 @@ def cast_vote(
             _record_for_learner(
                 db, participant, entry.quiz_id, entry.scenario_id, grade, now, workshop.option_seed
             )
+        outbox.record(db, xapi)
 
 
 def _record_for_learner(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,11 +19,14 @@ from sqlite_utils import Database
 
 from arrowhead.accounts import LOGIN_DAYS, User
 from arrowhead.course import Course, content_fingerprint, load_course
+from arrowhead.lrs import KEY_VARIABLE, SECRET_VARIABLE, Forwarder, LrsConfig
 from arrowhead.quizzes import MAX_POINTS, STYLES, Option, Scenario
 from arrowhead.scoring import BEHAVIOUR_NAMES, Profile
 from arrowhead.settings import Settings, settings_from
+from arrowhead.statements import Recorder
 from arrowhead.store import accounts, learning
 from arrowhead.store import teams as team_store
+from arrowhead.store import workshops as workshop_store
 from arrowhead.store.database import open_database, prepare_database
 from arrowhead.store.learning import Place
 
@@ -82,6 +86,53 @@ def course() -> Course:
     """The course as the files are now: reloaded when an author saves a file."""
     root = settings().content_root
     return _course(str(root), content_fingerprint(root))
+
+
+def xapi() -> Recorder:
+    """Builds the xAPI statements of learning events, stored with each event (arrowhead/statements.py).
+
+    The actors' home page is the server's public address: ARROWHEAD_PUBLIC_URL, else
+    the one an admin set, else http://localhost:8501.
+    """
+    home = (settings().public_url or "").strip() or workshop_store.public_url(database())
+    return Recorder(course(), home or DEFAULT_HOME_PAGE)
+
+
+DEFAULT_HOME_PAGE = "http://localhost:8501"
+
+
+@st.cache_resource(show_spinner=False)
+def _forwarder(
+    db_path: str, endpoint: str, key: str | None, secret: str | None, interval: float
+) -> Forwarder:
+    # Cached per process: one daemon thread per server, however many sessions.
+    return Forwarder(db_path, LrsConfig(endpoint, key, secret), interval).start()
+
+
+def forward_statements() -> None:
+    """Start this server's background push of the xAPI outbox, once, if secrets.toml has [lrs].
+
+    [lrs] holds endpoint, and key and secret (else ARROWHEAD_LRS_KEY and
+    ARROWHEAD_LRS_SECRET), and may set interval (seconds between pushes, 5).
+    A mistake there is logged, never shown on a page: learning goes on, and the
+    statements wait in the outbox.
+    """
+    try:
+        if not st.secrets.load_if_toml_exists() or "lrs" not in st.secrets:
+            return
+        lrs = st.secrets["lrs"]
+        endpoint = str(lrs.get("endpoint") or "").strip()
+        if not endpoint:
+            return
+        _forwarder(
+            str(settings().db_path),
+            endpoint,
+            str(lrs.get("key") or os.environ.get(KEY_VARIABLE) or "") or None,
+            str(lrs.get("secret") or os.environ.get(SECRET_VARIABLE) or "") or None,
+            float(lrs.get("interval", 5)),
+        )
+    except Exception as err:  # forwarding must never take a page down
+        logging.getLogger("arrowhead.lrs").warning("Not forwarding xAPI statements: %s", err)
 
 
 def _connection_key() -> str | None:

@@ -51,7 +51,11 @@ def vote(participant: store.Participant, position: int, round_: int, option_id: 
     try:
         if scenario is None or scenario.option(option_id) is None:
             raise WorkshopError("That option is no longer on this scenario.")
-        store.cast_vote(db, participant, position, round_, grade_answer(scenario, option_id), now)
+        grade = grade_answer(scenario, option_id)
+        statements = components.xapi().workshop_vote(
+            participant.user_id, participant.workshop_id, position, round_, grade, now
+        )
+        store.cast_vote(db, participant, position, round_, grade, now, statements)
     except WorkshopError as err:
         st.session_state[MESSAGE_KEY] = str(err)
 

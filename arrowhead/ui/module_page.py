@@ -78,7 +78,8 @@ else:
         go(section=sections[index - 1].id)
     label = "Mark as read and continue →" if section.id not in read else "Continue →"
     if forward.button(label, key="module_next", type="primary"):
-        learning.mark_section_read(db, user.id, module.id, section.id, components.now())
+        statements = components.xapi().section_read(user.id, module.id, section.id)
+        learning.mark_section_read(db, user.id, module.id, section.id, components.now(), statements)
         if index + 1 < len(sections):
             go(section=sections[index + 1].id)
         else:

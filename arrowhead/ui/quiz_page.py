@@ -193,7 +193,9 @@ def submit_answer(attempt: Attempt, scenario_id: str) -> None:
         return
     answered = {a.scenario_id for a in learning.answers_in(db, attempt.id)}
     try:
-        journey.answer_scenario(db, attempt, quiz, scenario_id, choice, components.now())
+        journey.answer_scenario(
+            db, attempt, quiz, scenario_id, choice, components.now(), components.xapi()
+        )
     except LookupError as err:
         st.session_state[PROBLEM_KEY] = str(err)
         return
@@ -223,7 +225,10 @@ def attempt_in_progress() -> None:
     if attempt is not None and next_scenario(quiz, answered) is None:
         # An attempt whose last answer was stored just before a crash is closed here;
         # one still missing answers needs no write transaction on this click.
-        attempt = learning.finish_attempt(db, attempt, journey.finisher(quiz), components.now())
+        statements = components.xapi().attempt_finished(attempt, quiz)
+        attempt = learning.finish_attempt(
+            db, attempt, journey.finisher(quiz), components.now(), statements
+        )
     if shown:
         if st.session_state.get(ELSEWHERE_KEY) == shown:
             st.info(
