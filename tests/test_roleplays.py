@@ -255,7 +255,7 @@ FIELD_ERRORS = [
     pytest.param(
         [
             (
-                'id = "ask-why"\n  text = "Ask what a late bus costs her on a bad morning."\n  '
+                'id = "ask-why"\n  text = "Ask what one late bus costs her on a bad day."\n  '
                 "points = 10",
                 'id = "ask-why"\n  text = "Ask what a late bus costs her on a bad '
                 'morning."\n  points = 6',
