@@ -8,9 +8,10 @@ through (an option leading nowhere, a step no path reaches, a loop with no way o
 
 from __future__ import annotations
 
+import random
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,13 @@ class Step:
     def option(self, option_id: str) -> RoleplayOption | None:
         """The option with that id, or None."""
         return next((o for o in self.options if o.id == option_id), None)
+
+    def shuffled(self, seed: int) -> Step:
+        """This step with its options in the order one run shows them: the same on every
+        reload of that run, so file order gives nothing away."""
+        options = list(self.options)
+        random.Random(f"{seed}:{self.id}").shuffle(options)
+        return replace(self, options=tuple(options))
 
 
 @dataclass(frozen=True)

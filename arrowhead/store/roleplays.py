@@ -149,11 +149,17 @@ def latest_run(db: Database, user_id: int, roleplay_id: str) -> Run | None:
     return _run(row) if row else None
 
 
-def start_run(db: Database, user_id: int, roleplay_id: str, now: datetime) -> Run:
-    """The user's unfinished run of the role-play, or a new one: a double click starts one, not two."""
+def start_run(
+    db: Database, user_id: int, roleplay_id: str, now: datetime, *, replacing: int | None = None
+) -> Run:
+    """The user's unfinished run of the role-play, or a new one: a double click starts one, not two.
+
+    replacing: the id of an unfinished run to leave behind (its role-play changed under it);
+    a new run is started unless another tab has already done so.
+    """
     with immediate(db):
         found = open_run(db, user_id, roleplay_id)
-        if found is not None:
+        if found is not None and found.id != replacing:
             return found
         cursor = db.execute(
             """INSERT INTO roleplay_runs (user_id, roleplay_id, source, started_at)
@@ -282,6 +288,14 @@ def runs_for(db: Database, viewer: User, user_id: int) -> list[Run]:
     if not team_store.manages(db, viewer, user_id):
         return []
     return runs_of(db, user_id)
+
+
+def visible_run(db: Database, viewer: User, run_id: int) -> Run | None:
+    """The run if it is the viewer's own or a learner's in their scope; else None."""
+    row = db.execute(f"SELECT {_RUN_COLUMNS} FROM roleplay_runs WHERE id = ?", [run_id]).fetchone()
+    if row is None or not team_store.manages(db, viewer, row[1]):
+        return None
+    return _run(row)
 
 
 def visible_choices(db: Database, viewer: User, run_id: int) -> list[StoredChoice]:

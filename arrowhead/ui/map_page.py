@@ -50,6 +50,9 @@ for item in progress:
     with st.container(border=True):
         st.subheader(f"{module.number}. {module.title}", anchor=False)
         quiz_note = f"quiz of {len(item.quiz.scenarios)} scenarios" if item.quiz else "no quiz"
+        if item.roleplays:
+            count = len(item.roleplays)
+            quiz_note = f"{count} role-play{'' if count == 1 else 's'} · {quiz_note}"
         st.caption(
             f"About {module.minutes} minutes · {len(module.sections)} sections · {quiz_note}"
         )
@@ -57,7 +60,18 @@ for item in progress:
         if item.best_score is not None:
             status += f" · best score {item.best_score}%" + (" (passed)" if item.passed else "")
         st.progress(item.fraction, text=status)
-        read_col, quiz_col = st.columns(2)
+        # The module's role-plays come after its sections, beside its quiz.
+        columns = st.columns(3 if item.roleplays else 2)
+        read_col, quiz_col = columns[0], columns[-1]
+        with columns[1] if item.roleplays else st.empty():
+            for roleplay in item.roleplays:
+                played = roleplay.id in item.finished_roleplays
+                st.page_link(
+                    components.ROLEPLAY_PAGE,
+                    label=("Role-play again: " if played else "Role-play: ") + roleplay.title,
+                    icon=":material/forum:",
+                    query_params={"id": roleplay.id},
+                )
         with read_col:
             st.page_link(
                 components.MODULE_PAGE,

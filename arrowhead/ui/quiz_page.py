@@ -107,6 +107,8 @@ def show_next_step() -> None:
     assert target is not None  # next_place only names places in the course
     if place.kind == "quiz" and (next_quiz := course.quiz(place.item_id)):
         label = f"Next: {next_quiz.title}"
+    elif place.kind == "roleplay" and (next_roleplay := course.roleplay(place.item_id)):
+        label = f"Next: {next_roleplay.title}"
     elif target.id == quiz.module_id:
         label = f"Next: {section.title}" if (section := target.section(place.item_id)) else "Next"
     else:
