@@ -1,6 +1,8 @@
 """The role-play page through AppTest: start, choose, resume after a reload, the ending, play
 again, tampered addresses, another tab, the review, and the module's progress."""
 
+import json
+
 import pytest
 from conftest import NOW, app_for, make_user, texts
 
@@ -294,3 +296,68 @@ def test_the_ending_offers_the_next_place(env):
     button(at, "Next: Alpha quiz").click().run()
     assert not at.exception
     assert "Start the quiz" in [b.label for b in at.button]
+
+
+# ---------------------------------------------------------------- My progress and managers
+
+LEARNER = "arrowhead/ui/learner_page.py"
+INSIGHT = "arrowhead/ui/insight_page.py"
+PROGRESS = "arrowhead/ui/progress_page.py"
+
+
+@pytest.fixture
+def org(env, roleplay_root):
+    from team_fixtures import build_org
+
+    return build_org(env, roleplay_root)
+
+
+def test_my_progress_lists_each_finished_run_with_its_review(env):
+    user = make_user(env)
+    at = app_for(env, user, PROGRESS)
+    assert "Not played yet." in texts(at)
+    first = finished_run(env, user, ["offer-discount"])
+    second = finished_run(env, user, ["send-brochure", "hold-price"])
+    at = app_for(env, user, PROGRESS)
+    assert not at.exception
+    reviews = {label: q for label, q in links(at).items() if label.startswith("Review run")}
+    assert [q for q in reviews.values()] == [f"run={second.id}", f"run={first.id}"]
+    assert any("A small order · 60%" in label for label in reviews)
+    assert any("No order · 0%" in label for label in reviews)
+
+
+def test_a_manager_sees_each_run_path_on_the_learners_page(env, org):
+    run = finished_run(env, org.ana, ["send-brochure", "ask-why", "meet-director"])
+    finished_run(env, org.cleo, ["offer-discount"])  # team B: not Mara's
+    at = app_for(env, org.manager_a, LEARNER, learner=str(org.ana.id))
+    assert not at.exception
+    shown = texts(at)
+    assert "Role-plays" in shown
+    path = next(d.value for d in at.dataframe if "Move" in d.value.columns)
+    assert list(path["Move"]) == [
+        "Walk her through the catalogue page by page.",
+        "Ask what one late bus costs her on a bad day.",
+        "Ask her to bring the director to a short meeting.",
+    ]
+    assert list(path["Points"]) == ["3 of 10", "10 of 10", "10 of 10"]
+    assert links(at)["Open the review of this run"] == f"run={run.id}"
+    # Another team's learner: the page refuses, whatever the address says.
+    other = app_for(env, org.manager_a, LEARNER, learner=str(org.cleo.id))
+    assert "That learner does not exist, or is not in a team you manage." in [
+        e.value for e in other.error
+    ]
+
+
+def test_the_insight_page_shows_how_the_teams_runs_spread_over_the_endings(env, org):
+    finished_run(env, org.ana, ["offer-discount"])
+    finished_run(env, org.ana, ["ask-goals", "propose-pilot", "meet-director"])
+    finished_run(env, org.ben, ["send-brochure", "cut-price"])
+    finished_run(env, org.cleo, ["send-brochure", "hold-price"])  # team B: not counted
+    at = app_for(env, org.manager_a, INSIGHT)
+    assert not at.exception
+    assert "3 finished runs." in texts(at)
+    table = next(d.value for d in at.dataframe if "Ending" in d.value.columns)
+    assert list(table["Ending"]) == ["A trial at the depot", "A small order", "No order"]
+    assert list(table["Runs"]) == [1, 0, 2]
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert any(c.get("mark", {}).get("type") == "bar" for c in charts if isinstance(c, dict))

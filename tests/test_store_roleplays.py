@@ -209,6 +209,11 @@ def test_the_ending_spread_counts_finished_runs_in_scope(db, org, roleplay):
         "signed": 1,
         "small-order": 1,
     }
+    # Learners in no team are an admin's to see, and nobody else's.
+    loner = make_user(db, "lou")
+    play(db, loner, roleplay, ["offer-discount"])
+    assert store.ending_spread(db, org.admin, team_store.NO_TEAM, "first-call") == {"lost": 1}
+    assert store.ending_spread(db, org.manager_a, team_store.NO_TEAM, "first-call") == {}
     # A learner who leaves the team leaves its spread.
     team_store.set_team(db, COMMAND_LINE, org.ben.id, org.team_b, LATER)
     assert store.ending_spread(db, org.manager_a, org.team_a, "first-call") == {

@@ -8,7 +8,6 @@ scope, as the team reads do.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -306,25 +305,17 @@ def visible_choices(db: Database, viewer: User, run_id: int) -> list[StoredChoic
     return choices_in(db, run_id)
 
 
-# Active members of the teams given as a JSON array.
-_MEMBERS = """members(user_id) AS (
-    SELECT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id
-    WHERE u.active = 1 AND m.team_id IN (SELECT value FROM json_each(:teams)))"""
-
-
 def ending_spread(
     db: Database, viewer: User, team_id: int | None, roleplay_id: str
 ) -> Counter[str]:
     """How the finished own runs of a team in scope (or every team in scope) spread over the
     role-play's endings: ending id -> runs."""
-    teams = team_store.visible_team_ids(db, viewer)
-    if team_id is not None:
-        teams = [team_id] if team_id in teams else []
+    scope, params = team_store.scope_of(db, viewer, team_id)
     rows = db.execute(
-        f"""WITH {_MEMBERS}
-            SELECT r.ending_id, count(*) FROM roleplay_runs r JOIN members USING (user_id)
+        f"""WITH {scope}
+            SELECT r.ending_id, count(*) FROM roleplay_runs r JOIN scope USING (user_id)
             WHERE r.roleplay_id = :roleplay AND r.source = 'self' AND r.finished_at IS NOT NULL
             GROUP BY r.ending_id""",
-        {"teams": json.dumps(teams), "roleplay": roleplay_id},
+        params | {"roleplay": roleplay_id},
     )
     return Counter({ending_id: count for ending_id, count in rows})

@@ -200,6 +200,13 @@ _SCOPE = """scope(user_id) AS (
           AND r.user_id NOT IN (SELECT user_id FROM team_members)))"""
 
 
+def scope_of(db: Database, viewer: User, team_id: int | None) -> tuple[str, dict[str, str]]:
+    """A `scope(user_id)` CTE of the active learners of a team in the viewer's scope (all of
+    them for None; learners in no team for NO_TEAM, an admin's only) and its parameters: the
+    start of another store's team read."""
+    return _SCOPE, {"teams": json.dumps(_scope(db, viewer, team_id))}
+
+
 def teams_for(db: Database, viewer: User) -> list[Team]:
     """The teams the viewer may see, by name."""
     return _teams(db, visible_team_ids(db, viewer))

@@ -14,7 +14,7 @@ from arrowhead.quizzes import MAX_POINTS
 from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
 from arrowhead.store import teams as team_store
 from arrowhead.store.learning import Attempt
-from arrowhead.ui import coaching_parts, components
+from arrowhead.ui import coaching_parts, components, roleplay_parts
 
 user = components.require_viewer()
 db = components.database()
@@ -155,6 +155,8 @@ with st.expander(f"Every answer ({len(answers)})"):
         width="stretch",
         key="learner_answers",
     )
+
+roleplay_parts.learner_runs(db, user, learner.id, course)
 
 st.subheader("Selling style", anchor=False)
 tallies = team_store.choice_tallies_of(db, user, learner.id, best_styles(course.quizzes))

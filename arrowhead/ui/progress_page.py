@@ -9,7 +9,7 @@ from arrowhead.scoring import advice
 from arrowhead.store import teams as team_store
 from arrowhead.store import workshops as workshop_store
 from arrowhead.teams import audience
-from arrowhead.ui import components
+from arrowhead.ui import components, roleplay_parts
 
 user = components.require_viewer()
 db = components.database()
@@ -97,6 +97,8 @@ if finished:
     )
 else:
     st.caption("Finish a quiz to see your scores here.")
+
+roleplay_parts.my_roleplays(db, user, course)
 
 st.subheader("Your selling style", anchor=False)
 if profile.answers:

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import re
 
+import altair as alt
 import pandas as pd
 import streamlit as st
+from sqlite_utils import Database
 
+from arrowhead.accounts import User
+from arrowhead.course import Course
 from arrowhead.quizzes import MAX_POINTS
 from arrowhead.roleplays import Ending, Roleplay, RoleplayOption
+from arrowhead.store import roleplays as store
 from arrowhead.store.roleplays import Run, StoredChoice
 from arrowhead.ui import components
 
@@ -112,7 +117,7 @@ def run_label(roleplay: Roleplay, run: Run) -> str:
     return f"{when} · {title} · {run.score}%"
 
 
-def route_table(roleplay: Roleplay, choices: list[StoredChoice]) -> None:
+def route_table(roleplay: Roleplay, choices: list[StoredChoice], key: str) -> None:
     """A run's moves as a table: the compact path a manager reads."""
     rows = []
     for number, choice in enumerate(choices, start=1):
@@ -126,4 +131,129 @@ def route_table(roleplay: Roleplay, choices: list[StoredChoice]) -> None:
                 "Style": components.STYLE_NAMES.get(choice.style, choice.style),
             }
         )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=key)
+
+
+# ---------------------------------------------------------------- lists of runs
+
+
+def my_roleplays(db: Database, user: User, course: Course) -> None:
+    """My progress: each role-play, how the learner's runs ended, and a way to review each."""
+    st.subheader("Role-plays", anchor=False)
+    if not course.roleplays:
+        st.caption("The course has no role-plays yet.")
+        return
+    for roleplay in course.roleplays:
+        runs = store.runs_of(db, user.id, roleplay.id)
+        finished = [r for r in runs if r.finished]
+        with st.container(border=True):
+            st.markdown(f"**{roleplay.title}**")
+            if not runs:
+                st.caption("Not played yet.")
+            elif not finished:
+                st.caption("Started, not finished yet.")
+            for number, run in reversed(list(enumerate(finished, start=1))):
+                st.page_link(
+                    components.ROLEPLAY_PAGE,
+                    label=f"Review run {number} · " + run_label(roleplay, run),
+                    icon=":material/alt_route:",
+                    query_params={"run": str(run.id)},
+                )
+            st.page_link(
+                components.ROLEPLAY_PAGE,
+                label="Play it" if not runs else "Open the role-play",
+                icon=":material/forum:",
+                query_params={"id": roleplay.id},
+            )
+
+
+def learner_runs(db: Database, viewer: User, learner_id: int, course: Course) -> None:
+    """A learner's page: each role-play run's path, move by move, with a link to its review."""
+    st.subheader("Role-plays", anchor=False)
+    runs = store.runs_for(db, viewer, learner_id)
+    if not runs:
+        st.caption("No role-play played yet.")
+        return
+    numbers: dict[str, int] = {}
+    for run in runs:
+        numbers[run.roleplay_id] = numbers.get(run.roleplay_id, 0) + 1
+        roleplay = course.roleplay(run.roleplay_id)
+        if roleplay is None:
+            continue  # a role-play no longer in the course
+        with st.expander(
+            f"{roleplay.title} — run {numbers[run.roleplay_id]} · {run_label(roleplay, run)}"
+        ):
+            choices = store.visible_choices(db, viewer, run.id)
+            if choices:
+                route_table(roleplay, choices, key=f"learner_run_{run.id}")
+            else:
+                st.caption("No move made yet.")
+            st.page_link(
+                components.ROLEPLAY_PAGE,
+                label="Open the review of this run",
+                icon=":material/alt_route:",
+                query_params={"run": str(run.id)},
+            )
+
+
+# ---------------------------------------------------------------- the team's endings
+
+
+def ending_spread_section(db: Database, viewer: User, team_id: int | None, course: Course) -> None:
+    """Per role-play, how the team's finished runs spread over its endings: a chart and a table."""
+    st.header("Role-plays", anchor=False)
+    if not course.roleplays:
+        st.caption("The course has no role-plays yet.")
+        return
+    st.caption(
+        "Every finished self-paced run by the team's active learners, counted by the ending it "
+        "reached. Endings are listed from the best outcome down."
+    )
+    for roleplay in course.roleplays:
+        spread = store.ending_spread(db, viewer, team_id, roleplay.id)
+        total = sum(spread.values())
+        with st.container(border=True):
+            st.subheader(roleplay.title, anchor=False)
+            if not total:
+                st.caption("No finished runs in this team yet.")
+                continue
+            st.caption(f"{total} finished run{'' if total == 1 else 's'}.")
+            endings = sorted(roleplay.endings, key=lambda e: -e.points)
+            rows = [
+                {
+                    "Ending": e.title,
+                    "Points": e.points,
+                    "Good ending": "yes" if e.good else "no",
+                    "Runs": spread.get(e.id, 0),
+                    "Share": 100 * spread.get(e.id, 0) / total,
+                }
+                for e in endings
+            ]
+            frame = pd.DataFrame(rows)
+            st.altair_chart(
+                alt.Chart(frame)
+                .mark_bar()
+                .encode(
+                    x=alt.X("Runs:Q", title="Finished runs", axis=alt.Axis(tickMinStep=1)),
+                    y=alt.Y("Ending:N", sort=[e.title for e in endings], title=None),
+                    color=alt.Color(
+                        "Good ending:N",
+                        scale=alt.Scale(domain=["yes", "no"], range=["#2e7d32", "#b26a00"]),
+                        legend=alt.Legend(orient="bottom"),
+                    ),
+                    tooltip=["Ending", "Points", "Runs"],
+                ),
+                width="stretch",
+            )
+            # The same figures as text, for screen readers and for reading exact numbers.
+            st.dataframe(
+                frame,
+                hide_index=True,
+                width="stretch",
+                key=f"roleplay_spread_{roleplay.id}",
+                column_config={
+                    "Share": st.column_config.ProgressColumn(
+                        format="%.0f%%", min_value=0, max_value=100
+                    )
+                },
+            )
