@@ -220,3 +220,30 @@ def test_the_ending_spread_counts_finished_runs_in_scope(db, org, roleplay):
         "lost": 1,
         "signed": 1,
     }
+
+
+def test_a_new_demo_run_removes_the_demo_learners_role_play_runs(tmp_path, roleplay):
+    """Bug: a demo learner's run referenced the user, so replacing the demo failed on it."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from arrowhead.cli import cli
+
+    root = Path(__file__).resolve().parent.parent
+    db_path = tmp_path / "demo.db"
+
+    def demo():
+        args = ["demo", "--db", str(db_path), "--root", str(root), "--learners", "6"]
+        return CliRunner().invoke(cli, [*args, "--teams", "1", "--seed", "3"])
+
+    assert demo().exit_code == 0
+    db = open_database(db_path)
+    learner_id = db.execute("SELECT min(user_id) FROM demo_accounts").fetchone()[0]
+    run = store.start_run(db, learner_id, roleplay.id, NOW)
+    store.record_choice(db, run, roleplay, 0, "ask-goals", NOW)
+    result = demo()
+    assert result.exit_code == 0, result.output
+    assert db.execute("SELECT count(*) FROM roleplay_runs").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM roleplay_choices").fetchone()[0] == 0
+    db.close()
