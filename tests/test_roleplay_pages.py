@@ -361,3 +361,17 @@ def test_the_insight_page_shows_how_the_teams_runs_spread_over_the_endings(env, 
     assert list(table["Runs"]) == [1, 0, 2]
     charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert any(c.get("mark", {}).get("type") == "bar" for c in charts if isinstance(c, dict))
+
+
+def test_a_run_whose_role_play_changed_under_it_can_start_again(env, roleplay_root):
+    user = make_user(env)
+    at = started(env, user)
+    choose(at, "ask-goals")
+    path = roleplay_root / "roleplays" / "01-first-call.toml"
+    path.write_text(path.read_text().replace('"ask-goals"', '"ask-aims"'))
+    at = app_for(env, user, PAGE, id="first-call")
+    assert not at.exception
+    assert any("has changed since this run began" in w.value for w in at.warning)
+    button(at, "Start again").click().run()
+    assert "Decision 1" in texts(at)
+    assert len(store.runs_of(env, user.id)) == 2

@@ -8,6 +8,7 @@ scope, as the team reads do.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -277,6 +278,20 @@ def finished_roleplays(db: Database, user_id: int) -> set[str]:
             [user_id],
         )
     }
+
+
+def played_by(db: Database, user_ids: list[int]) -> dict[int, set[str]]:
+    """For each of these learners who has finished any, the role-plays they played to an
+    ending on their own. Callers pass only learners already found inside the viewer's scope."""
+    played: dict[int, set[str]] = {}
+    for user_id, roleplay_id in db.execute(
+        """SELECT DISTINCT user_id, roleplay_id FROM roleplay_runs
+           WHERE user_id IN (SELECT value FROM json_each(?)) AND source = 'self'
+             AND finished_at IS NOT NULL""",
+        [json.dumps(user_ids)],
+    ):
+        played.setdefault(user_id, set()).add(roleplay_id)
+    return played
 
 
 # ---------------------------------------------------------------- managers' reads
