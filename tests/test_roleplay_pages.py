@@ -375,3 +375,18 @@ def test_a_run_whose_role_play_changed_under_it_can_start_again(env, roleplay_ro
     button(at, "Start again").click().run()
     assert "Decision 1" in texts(at)
     assert len(store.runs_of(env, user.id)) == 2
+
+
+def test_the_manager_sees_the_same_course_done_as_the_learner_once_a_role_play_is_finished(
+    env, org
+):
+    """The manager's completion counts role-plays as the learner's map does."""
+
+    def course_done(at):
+        return next(m.value for m in at.metric if m.label == "Course done")
+
+    # Ana passed both quizzes and read nothing: 2 of 6 steps (3 sections, 1 role-play, 2 quizzes).
+    assert course_done(app_for(env, org.manager_a, LEARNER, learner=str(org.ana.id))) == "33%"
+    finished_run(env, org.ana, ["offer-discount"])
+    assert course_done(app_for(env, org.manager_a, LEARNER, learner=str(org.ana.id))) == "50%"
+    assert course_done(app_for(env, org.ana, PROGRESS)) == "50%"
