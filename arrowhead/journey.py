@@ -170,6 +170,13 @@ def course_finished(progress: list[ModuleProgress]) -> bool:
     return bool(progress) and all(item.done for item in progress)
 
 
+def finished_words(course: Course) -> str:
+    """What finishing the course takes, in words: 'every section read and every quiz passed'."""
+    if course.roleplays:
+        return "every section read, every role-play played and every quiz passed"
+    return "every section read and every quiz passed"
+
+
 def missed(quiz: Quiz, answers: list[Answer]) -> list[tuple[Scenario, Answer]]:
     """The scenarios of the quiz answered without the best option, in quiz order."""
     given = {a.scenario_id: a for a in answers}

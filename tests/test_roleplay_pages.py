@@ -390,3 +390,28 @@ def test_the_manager_sees_the_same_course_done_as_the_learner_once_a_role_play_i
     finished_run(env, org.ana, ["offer-discount"])
     assert course_done(app_for(env, org.manager_a, LEARNER, learner=str(org.ana.id))) == "50%"
     assert course_done(app_for(env, org.ana, PROGRESS)) == "50%"
+
+
+def test_the_course_is_finished_only_once_its_role_plays_are_played(env):
+    from team_fixtures import take_quiz
+
+    user = make_user(env)
+    course = load_course(components.settings().content_root)
+    for module_id, sections in (
+        ("alpha", ["first-steps", "second-steps"]),
+        ("beta", ["only-section"]),
+    ):
+        for section in sections:
+            learning.mark_section_read(env, user.id, module_id, section, NOW)
+    take_quiz(env, course, user, "alpha", ["strategic", "escalate"], NOW)
+    take_quiz(env, course, user, "beta", ["brief"], NOW)
+    at = app_for(env, user, MAP)
+    assert "You have finished the course" not in texts(at)
+    [target] = [q for label, q in links(at).items() if "Continue" in label]
+    assert target == "id=first-call"
+    finished_run(env, user, ["offer-discount"])
+    at = app_for(env, user, MAP)
+    assert (
+        "You have finished the course: every section read, every role-play played and every "
+        "quiz passed."
+    ) in [s.value for s in at.success]

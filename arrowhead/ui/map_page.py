@@ -38,7 +38,7 @@ st.progress(overall, text=f"Course: {overall:.0%} done")
 
 place = journey.continue_place(db, course, user.id, progress)
 if place is None:
-    st.success("You have finished the course: every section read and every quiz passed.")
+    st.success(f"You have finished the course: {journey.finished_words(course)}.")
     st.page_link(
         components.FINISH_PAGE, label="See your course summary", icon=":material/celebration:"
     )

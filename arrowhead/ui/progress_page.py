@@ -39,7 +39,7 @@ st.progress(overall)
 st.subheader("Next step", anchor=False)
 course_done = journey.course_finished(progress)
 if course_done:
-    st.success("You have finished the course: every section read and every quiz passed.")
+    st.success(f"You have finished the course: {journey.finished_words(course)}.")
     st.page_link(
         components.FINISH_PAGE,
         label="See your course summary and what is worth another look",

@@ -99,7 +99,7 @@ def show_next_step() -> None:
     progress = journey.course_progress(db, course, user.id)
     place = journey.next_place(progress, Place("quiz", quiz.module_id, quiz.id))
     if place is None:
-        st.success("You have finished the course: every section read and every quiz passed.")
+        st.success(f"You have finished the course: {journey.finished_words(course)}.")
         if st.button("See your course summary", key="quiz_onward", type="primary"):
             st.switch_page(components.FINISH_PAGE)
         return
