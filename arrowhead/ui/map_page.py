@@ -60,18 +60,7 @@ for item in progress:
         if item.best_score is not None:
             status += f" · best score {item.best_score}%" + (" (passed)" if item.passed else "")
         st.progress(item.fraction, text=status)
-        # The module's role-plays come after its sections, beside its quiz.
-        columns = st.columns(3 if item.roleplays else 2)
-        read_col, quiz_col = columns[0], columns[-1]
-        with columns[1] if item.roleplays else st.empty():
-            for roleplay in item.roleplays:
-                played = roleplay.id in item.finished_roleplays
-                st.page_link(
-                    components.ROLEPLAY_PAGE,
-                    label=("Role-play again: " if played else "Role-play: ") + roleplay.title,
-                    icon=":material/forum:",
-                    query_params={"id": roleplay.id},
-                )
+        read_col, quiz_col = st.columns(2)
         with read_col:
             st.page_link(
                 components.MODULE_PAGE,
@@ -87,3 +76,13 @@ for item in progress:
                     icon=":material/quiz:",
                     query_params={"quiz": item.quiz.id},
                 )
+        # The module's role-plays come after its sections, beside its quiz; on a line of
+        # their own, so a long title is not cut short.
+        for roleplay in item.roleplays:
+            played = roleplay.id in item.finished_roleplays
+            st.page_link(
+                components.ROLEPLAY_PAGE,
+                label=("Role-play again: " if played else "Role-play: ") + roleplay.title,
+                icon=":material/forum:",
+                query_params={"id": roleplay.id},
+            )
