@@ -415,3 +415,18 @@ def test_the_course_is_finished_only_once_its_role_plays_are_played(env):
         "You have finished the course: every section read, every role-play played and every "
         "quiz passed."
     ) in [s.value for s in at.success]
+
+
+def test_the_review_of_a_run_in_progress_offers_to_carry_on(env):
+    user = make_user(env)
+    at = started(env, user)
+    choose(at, "ask-goals")
+    [run] = store.runs_of(env, user.id)
+    review = app_for(env, user, PAGE, run=str(run.id))
+    assert "This run is still in progress." in [i.value for i in review.info]
+    assert links(review)["Carry on with it"] == "id=first-call"
+    assert "**You: Ask what she most needs to change this year.** — 10 of 10 points" in texts(
+        review
+    )
+    progress = app_for(env, user, PROGRESS)
+    assert "Started, not finished yet." in texts(progress)

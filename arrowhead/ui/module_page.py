@@ -1,4 +1,5 @@
-"""Reading a module: its objectives, one section at a time, then the summary and the quiz."""
+"""Reading a module: its objectives, one section at a time, then the summary, its role-plays and
+the quiz."""
 
 import streamlit as st
 
