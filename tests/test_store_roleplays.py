@@ -86,6 +86,17 @@ def test_a_run_finishes_at_an_ending_with_its_score(db, roleplay):
     assert [r.id for r in store.runs_of(db, sam.id, roleplay.id)] == [run.id, again.id]
 
 
+def test_first_finished_gives_when_each_role_play_was_first_played_to_an_ending(db, roleplay):
+    sam = make_user(db)
+    assert store.first_finished(db, sam.id) == {}
+    run = play(db, sam, roleplay, ["ask-goals"], NOW)
+    assert store.first_finished(db, sam.id) == {}  # not finished yet
+    store.record_choice(db, run, roleplay, 1, "quote-price", NOW)
+    store.record_choice(db, run, roleplay, 2, "hold-price", LATER)  # an ending
+    play(db, sam, roleplay, ["offer-discount"], LATER + timedelta(days=1))
+    assert store.first_finished(db, sam.id) == {"first-call": "2026-11-02T09:31:00+00:00"}
+
+
 def test_a_stale_tab_gets_the_stored_choice_back_and_never_a_second_row(db, roleplay):
     sam = make_user(db)
     run = store.start_run(db, sam.id, roleplay.id, NOW)

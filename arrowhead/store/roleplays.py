@@ -280,6 +280,19 @@ def finished_roleplays(db: Database, user_id: int) -> set[str]:
     }
 
 
+def first_finished(db: Database, user_id: int) -> dict[str, str]:
+    """Role-play id -> when the user first played it to an ending on their own (ISO time);
+    only the role-plays they have finished."""
+    return dict(
+        db.execute(
+            """SELECT roleplay_id, min(finished_at) FROM roleplay_runs
+               WHERE user_id = ? AND source = 'self' AND finished_at IS NOT NULL
+               GROUP BY roleplay_id""",
+            [user_id],
+        ).fetchall()
+    )
+
+
 def played_by(db: Database, user_ids: list[int]) -> dict[int, set[str]]:
     """For each of these learners who has finished any, the role-plays they played to an
     ending on their own. Callers pass only learners already found inside the viewer's scope."""
