@@ -252,28 +252,46 @@ def show_next_step() -> None:
         components.go_to(place)
 
 
-if problem := st.session_state.pop(PROBLEM_KEY, None):
-    st.warning(problem)
-if elsewhere := st.session_state.pop(ELSEWHERE_KEY, None):
-    st.info("You already made this choice in another tab. The first choice stands:")
-    # Author text, shown plainly.
-    st.markdown(f"> {elsewhere}")
+def show_messages() -> None:
+    """What the last click's callback had to say: a problem, or a choice made in another tab."""
+    if problem := st.session_state.pop(PROBLEM_KEY, None):
+        st.warning(problem)
+    if elsewhere := st.session_state.pop(ELSEWHERE_KEY, None):
+        st.info("You already made this choice in another tab. The first choice stands:")
+        # Author text, shown plainly.
+        st.markdown(f"> {elsewhere}")
 
-current = store.open_run(db, user.id, roleplay.id)
-if current is not None:
+
+@st.fragment
+def run_in_progress() -> None:
+    """The run being played: a move reruns only this part of the page, as the quiz does.
+
+    A fragment's rerun skips the page around it and its sign-in check, so it checks again;
+    once the run has reached an ending it reruns the whole page, which shows the ending.
+    """
+    if components.viewer() is None:
+        st.rerun()
+    current = store.open_run(db, user.id, roleplay.id)
+    if current is None:
+        st.rerun()  # the ending (or a new start) is the whole page's to draw
+    assert current is not None
+    show_messages()
     try:
         where = store.position_of(roleplay, store.choices_in(db, current.id))
     except RunError as err:
         show_changed(current, str(err))
+        return
+    if where.step is None:
+        # Its last move now leads to an ending: the role-play changed under the run.
+        show_changed(current, "This role-play has changed since this run began. Start it again.")
     else:
-        if where.step is None:
-            # Its last move now leads to an ending: the role-play changed under the run.
-            show_changed(
-                current, "This role-play has changed since this run began. Start it again."
-            )
-        else:
-            show_step(current, where)
+        show_step(current, where)
+
+
+if store.open_run(db, user.id, roleplay.id) is not None:
+    run_in_progress()
 else:
+    show_messages()
     latest = store.latest_run(db, user.id, roleplay.id)
     if latest is None:
         show_start()
