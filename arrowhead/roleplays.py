@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from arrowhead.content import parse_file_name, read_text
 from arrowhead.problems import (
@@ -290,6 +290,9 @@ class RoleplayLines:
         )
 
 
+T = TypeVar("T")
+
+
 class _RoleplayChecker:
     """Validates parsed TOML and the conversation's graph, collecting problems with lines."""
 
@@ -363,7 +366,13 @@ class _RoleplayChecker:
         self.graph(roleplay)
         return None if self.problems else roleplay
 
-    def _list(self, data: dict[str, Any], key: str, header: str, parse: Any) -> list[Any]:
+    def _list(
+        self,
+        data: dict[str, Any],
+        key: str,
+        header: str,
+        parse: Callable[[Any, int], T | None],
+    ) -> list[tuple[int, T]]:
         raw = data.get(key, [])
         if not isinstance(raw, list) or not raw:
             if key in data:
