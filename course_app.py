@@ -53,6 +53,7 @@ ENTRIES = (
     Entry("Learn", "join_page.py", "Join a workshop", "how_to_vote", JOIN_PATH),
     Entry("Learn", "module_page.py", "Module", "menu_book", "module", hidden=True),
     Entry("Learn", "quiz_page.py", "Quiz", "quiz", "quiz", hidden=True),
+    Entry("Learn", "roleplay_page.py", "Role-play", "forum", "roleplay", hidden=True),
     Entry("Learn", "review_page.py", "Review an attempt", "rate_review", "review", hidden=True),
     Entry("Learn", "practice_page.py", "Practice", "replay", "practice", hidden=True),
     Entry("Learn", "learner_page.py", "Learner", "person_search", "learner", hidden=True),

@@ -52,7 +52,7 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 on authoring-rule warnings too.")
 @click.option("--report", is_flag=True, help="Also print the blind-solver table: quiz by strategy.")
 def check(root: Path | None, strict: bool, report: bool) -> None:
-    """Validate every module and quiz file and lint its item writing.
+    """Validate every module, quiz and role-play file and lint its item writing.
 
     Prints each error and warning as path:line: message. Exits 1 on errors, and with
     --strict on warnings too. Thresholds: arrowhead/authoring_rules.py.

@@ -125,6 +125,8 @@ class LearnerRecord:
     """The latest section read, attempt started or answer given; None if nothing yet."""
     team: str = ""
     """The name of the learner's team; empty if in none."""
+    roleplays_finished: int = 0
+    """Role-plays the course still has that the learner has played to an ending."""
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,8 @@ class LearnerOverview:
     display_name: str
     username: str
     completion: float
-    """Share (0–1) of the course's sections and quizzes done, as on the learner's own map."""
+    """Share (0–1) of the course's sections, role-plays and quizzes done, as on the learner's
+    own map."""
     modules_passed: int
     average_best: float | None
     """Mean of the best scores over the quizzes attempted; None if none finished."""
@@ -171,9 +174,10 @@ def learner_status(record: LearnerRecord, now: datetime, course_done: bool = Fal
 
 
 def overview_row(record: LearnerRecord, steps: int, now: datetime) -> LearnerOverview:
-    """The overview row for one learner, given how many steps (sections and quizzes) the course has."""
+    """The overview row for one learner, given how many steps (sections, role-plays and quizzes)
+    the course has."""
     passed = sum(1 for q in record.quizzes if q.passed)
-    done = record.sections_read + passed
+    done = record.sections_read + record.roleplays_finished + passed
     completion = done / steps if steps else 0.0
     bests = {q.quiz_id: q.best for q in record.quizzes}
     return LearnerOverview(
@@ -195,8 +199,10 @@ def overview(
     records: Iterable[LearnerRecord], course: Course, now: datetime
 ) -> list[LearnerOverview]:
     """The overview rows for the learners, measured against the course as it is now."""
-    steps = sum(len(m.sections) for m in course.modules) + sum(
-        1 for m in course.modules if course.quiz_for(m.id)
+    steps = (
+        sum(len(m.sections) for m in course.modules)
+        + sum(1 for m in course.modules if course.quiz_for(m.id))
+        + sum(len(course.roleplays_for(m.id)) for m in course.modules)
     )
     return [overview_row(r, steps, now) for r in records]
 

@@ -55,6 +55,13 @@ def course_root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def roleplay_root(course_root: Path) -> Path:
+    """The tiny test course with the test role-play (tests/data/roleplays) added."""
+    shutil.copytree(DATA / "roleplays", course_root / "roleplays")
+    return course_root
+
+
+@pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "progress.db"
 

@@ -52,6 +52,7 @@ def migration_sets() -> list[Migrations]:
         certificates,
         notes,
         practice,
+        roleplays,
         schema,
         teams,
         workshops,

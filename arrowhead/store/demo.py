@@ -59,6 +59,12 @@ def real_users_in_demo_teams(db: Database) -> list[str]:
 
 def _clear_demo(db: Database) -> None:
     demo = "SELECT user_id FROM demo_accounts"
+    # A demo learner's role-play runs go too, their choices first (they reference the runs).
+    db.execute(
+        f"""DELETE FROM roleplay_choices WHERE run_id IN (
+              SELECT id FROM roleplay_runs WHERE user_id IN ({demo}))"""
+    )
+    db.execute(f"DELETE FROM roleplay_runs WHERE user_id IN ({demo})")
     for table in (
         "practice_answers",
         "practice_rounds",

@@ -292,13 +292,18 @@ MAP_PAGE = "arrowhead/ui/map_page.py"
 FINISH_PAGE = "arrowhead/ui/finish_page.py"
 PROGRESS_PAGE = "arrowhead/ui/progress_page.py"
 PRACTICE_PAGE = "arrowhead/ui/practice_page.py"
+ROLEPLAY_PAGE = "arrowhead/ui/roleplay_page.py"
 
 
 def place_link(place: Place, label: str, key: str | None = None) -> None:
-    """A link to a section of a module, or to a module's quiz."""
+    """A link to a section of a module, a module's quiz or one of its role-plays."""
     if place.kind == "quiz":
         st.page_link(
             QUIZ_PAGE, label=label, icon=":material/quiz:", query_params={"quiz": place.item_id}
+        )
+    elif place.kind == "roleplay":
+        st.page_link(
+            ROLEPLAY_PAGE, label=label, icon=":material/forum:", query_params={"id": place.item_id}
         )
     else:
         st.page_link(
@@ -310,9 +315,11 @@ def place_link(place: Place, label: str, key: str | None = None) -> None:
 
 
 def go_to(place: Place) -> NoReturn:
-    """Switch to a section of a module, or to a module's quiz."""
+    """Switch to a section of a module, a module's quiz or one of its role-plays."""
     if place.kind == "quiz":
         st.switch_page(QUIZ_PAGE, query_params={"quiz": place.item_id})
+    if place.kind == "roleplay":
+        st.switch_page(ROLEPLAY_PAGE, query_params={"id": place.item_id})
     st.switch_page(MODULE_PAGE, query_params={"module": place.module_id, "section": place.item_id})
 
 

@@ -19,7 +19,8 @@ if not journey.course_finished(progress):
     done = sum(p.steps_done for p in progress)
     st.info(
         f"You have not finished the course yet: {done} of {sum(p.steps for p in progress)} "
-        "steps done. This page sums it up once every section is read and every quiz passed."
+        f"steps done. This page sums it up once the course is finished: "
+        f"{journey.finished_words(course)}."
     )
     place = journey.continue_place(db, course, user.id, progress)
     if place is not None:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from arrowhead import teams
 from arrowhead.store import teams as team_store
-from arrowhead.ui import components
+from arrowhead.ui import components, roleplay_parts
 
 user = components.require_staff()
 db = components.database()
@@ -21,6 +21,7 @@ st.caption(
 team_id = components.team_choice(user, key="insight_team")
 if not course.quizzes:
     st.info("The course has no quizzes yet.")
+    roleplay_parts.ending_spread_section(db, user, team_id, course)
     st.stop()
 
 overall = team_store.overall_scores(db, user, team_id)
@@ -117,3 +118,5 @@ components.csv_download(
     "scenario-statistics.csv",
     key="insight_csv",
 )
+
+roleplay_parts.ending_spread_section(db, user, team_id, course)

@@ -15,7 +15,7 @@ from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
 from arrowhead.store import practice as practice_store
 from arrowhead.store import teams as team_store
 from arrowhead.store.learning import Attempt
-from arrowhead.ui import coaching_parts, components
+from arrowhead.ui import coaching_parts, components, roleplay_parts
 
 user = components.require_viewer()
 db = components.database()
@@ -163,6 +163,8 @@ with st.expander(f"Every answer ({len(answers)})"):
         width="stretch",
         key="learner_answers",
     )
+
+roleplay_parts.learner_runs(db, user, learner.id, course)
 
 st.subheader("Selling style", anchor=False)
 tallies = team_store.choice_tallies_of(db, user, learner.id, best_styles(course.quizzes))

@@ -113,7 +113,7 @@ def show_next_step() -> None:
         )
     place = journey.next_place(progress, Place("quiz", quiz.module_id, quiz.id))
     if place is None:
-        st.success("You have finished the course: every section read and every quiz passed.")
+        st.success(f"You have finished the course: {journey.finished_words(course)}.")
         if st.button("See your course summary", key="quiz_onward", type="primary"):
             st.switch_page(components.FINISH_PAGE)
         return
@@ -121,6 +121,8 @@ def show_next_step() -> None:
     assert target is not None  # next_place only names places in the course
     if place.kind == "quiz" and (next_quiz := course.quiz(place.item_id)):
         label = f"Next: {next_quiz.title}"
+    elif place.kind == "roleplay" and (next_roleplay := course.roleplay(place.item_id)):
+        label = f"Next: {next_roleplay.title}"
     elif target.id == quiz.module_id:
         label = f"Next: {section.title}" if (section := target.section(place.item_id)) else "Next"
     else:
