@@ -108,7 +108,7 @@ def test_three_phones_vote_and_the_facilitator_follows_once_and_overrides_once(r
     expect(controls.get_by_text(f"The room chose {quote} (2 of 3 votes).")).to_be_visible(
         timeout=WAIT
     )
-    click(controls, f"Go with {pilot} instead")
+    controls.get_by_role("button", name=re.compile(f"^Go with {pilot} instead — ")).click()
     expect(
         projector.get_by_text("She asks who would have to agree to a trial like that.")
     ).to_be_visible(timeout=WAIT)

@@ -91,7 +91,9 @@ def test_the_facilitator_follows_the_room_then_overrides_it(app_env, facilitator
     follow = at.button(key="control_follow")
     assert follow.label == f"Follow the room: {ask}. Ask what she most needs to change this year."
     brochure = mark(workshop, roleplay, "opening", "send-brochure")
-    assert at.button(key="control_choose_send-brochure").label == f"Go with {brochure} instead"
+    assert at.button(key="control_choose_send-brochure").label == (
+        f"Go with {brochure} instead — Walk her through the catalogue page by page."
+    )
     follow.click().run()
     assert not at.exception
     assert "A first call with a buyer, step 2" in texts(at)

@@ -141,8 +141,9 @@ def decision(play: parts.LiveRoleplay, votes: dict[str, int], drawn: int) -> Non
             if option.id == room:
                 continue
             mark = letter(step, option.id)
+            go = f"Go with {mark} instead" if room else f"Go with {mark}"
             st.button(
-                f"Go with {mark} instead" if room else f"Go with {mark}",
+                f"{go} — {option.text}",
                 key=f"control_choose_{option.id}",
                 on_click=choose,
                 args=(option.id, drawn),
@@ -335,6 +336,9 @@ def roleplay_state(
     """A role-play's state on the controls: its live votes, the decision after the reveal,
     and the route so far; at its ending, where the route led."""
     if play.step is not None:
+        if stage.revealed:
+            # The decision first: it is what the room waits for.
+            decision(play, count.votes, drawn)
         choices = parts.step_choices(play.step)
         rounds = {"First vote": count.votes}
         if stage.round > 1:
@@ -347,7 +351,6 @@ def roleplay_state(
         st.altair_chart(parts.choices_chart(choices, rounds), width="stretch")
         st.caption("Votes — " + parts.choices_tally_line(choices, count.votes))
         if stage.revealed:
-            decision(play, count.votes, drawn)
             if play.step.discussion:
                 st.markdown("**Discuss**")
                 for prompt in play.step.discussion:
