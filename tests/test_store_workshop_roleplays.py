@@ -244,3 +244,14 @@ def test_decks_and_workshops_from_before_role_plays_upgrade_in_place(tmp_path):
     started = store.start_workshop(old, facilitator, 1, NOW)
     assert not store.act(old, facilitator, started.id, "next", NOW).stage.roleplay
     old.close()
+
+
+def test_a_learners_votes_on_role_play_steps_go_on_no_record(db, facilitator, room):
+    """The route is the room's: a signed-in learner's step votes leave their record as it was."""
+    started, people = room
+    learner = make_user(db, "lee")
+    lee = store.join(db, started.id, NOW, user=learner)
+    store.cast_roleplay_vote(db, lee, 1, 0, 1, "ask-goals", NOW)
+    assert store.round_count(db, facilitator, started.id, 1, 1, move=0).votes == {"ask-goals": 1}
+    assert store.workshop_answers_of(db, learner.id) == []
+    assert db.execute("SELECT count(*) FROM attempts").fetchone()[0] == 0

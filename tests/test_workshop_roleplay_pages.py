@@ -273,3 +273,20 @@ def test_past_workshops_show_the_route_the_room_took(app_env, facilitator, room,
     assert "Ending: A trial at the depot (10 of 10)" in shown
     # The scenario in the same deck still has its summary table.
     assert at.dataframe[0].value.iloc[0]["Title"] == "The first situation"
+
+
+def test_a_reload_of_the_controls_resumes_at_the_step_the_room_is_on(
+    app_env, facilitator, room, roleplay
+):
+    workshop, people = room
+    vote(app_env, people, 0, ["ask-goals"] * 3)
+    at = app_for(app_env, facilitator, page=FACILITATE, workshop=str(workshop.id))
+    at.button(key="control_reveal").click().run()
+    at.button(key="control_follow").click().run()
+    reloaded = app_for(app_env, facilitator, page=FACILITATE, workshop=str(workshop.id))
+    assert not reloaded.exception
+    shown = texts(reloaded)
+    assert "Role-play 1 of 2: A first call with a buyer, step 2" in shown
+    assert "What do you do next?" in shown
+    assert "the room's choice" in shown  # the route so far
+    assert not reloaded.button(key="control_open").disabled
