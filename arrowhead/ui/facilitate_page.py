@@ -4,6 +4,7 @@ and on a role-play the choice of the option the room follows."""
 import pandas as pd
 import streamlit as st
 
+from arrowhead.accounts import User
 from arrowhead.store import workshops as store
 from arrowhead.ui import components
 from arrowhead.ui import workshop_parts as parts
@@ -306,7 +307,7 @@ def controls(workshop_id: int) -> None:
             no.button("Keep it running", key="control_end_cancel", on_click=keep_running)
 
     if play is not None:
-        roleplay_state(play, stage, count, drawn)
+        roleplay_state(user, play, stage, count, drawn)
     if scenario is not None:
         rounds = {"First vote": count.votes}
         if stage.round > 1:
@@ -331,7 +332,7 @@ def controls(workshop_id: int) -> None:
 
 
 def roleplay_state(
-    play: parts.LiveRoleplay, stage: Stage, count: store.RoundCount, drawn: int
+    user: User, play: parts.LiveRoleplay, stage: Stage, count: store.RoundCount, drawn: int
 ) -> None:
     """A role-play's state on the controls: its live votes, the decision after the reveal,
     and the route so far; at its ending, where the route led."""

@@ -12,7 +12,9 @@ from arrowhead.workshop_roleplays import chosen_note, letter
 from arrowhead.workshops import DeckEntry, summarise, summary_csv, summary_table
 
 
-def route(position: int, play: parts.LiveRoleplay, votes: dict) -> None:
+def route(
+    position: int, play: parts.LiveRoleplay, votes: dict[tuple[int, int], dict[int, dict[str, int]]]
+) -> None:
     """The route the room took through a role-play: each step, its votes, the option followed
     and who chose it, then the ending."""
     if not play.moves:
