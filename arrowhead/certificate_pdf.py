@@ -17,7 +17,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from arrowhead.certificates import QuizScore, shown_code
+from arrowhead.certificates import QuizScore, RoleplayScore, shown_code
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 COURSE_TITLE = "Partnership selling"
@@ -37,6 +37,7 @@ def certificate_pdf(
     scores: Sequence[QuizScore],
     code: str,
     verify_url: str,
+    roleplay_scores: Sequence[RoleplayScore] = (),
 ) -> bytes:
     """The certificate as PDF bytes; the same values give the same file."""
     pdf = FPDF(orientation="landscape", format="A4")
@@ -68,21 +69,24 @@ def certificate_pdf(
     line("Certificate of completion", 30, "B", gap=6)
     line("This certifies that", 13, colour=_MUTED)
     line(name, 26, "B", gap=4)
-    line(f"has completed the course {COURSE_TITLE}, passing every quiz,", 13, colour=_MUTED)
+    done = "passing every quiz" + (" and finishing every role-play" if roleplay_scores else "")
+    line(f"has completed the course {COURSE_TITLE}, {done},", 13, colour=_MUTED)
     line(f"on {earned_on(earned_at)}.", 13, colour=_MUTED, gap=8)
 
     footer = pdf.h - 36
-    if scores:
-        line("Best score in each quiz", 12, "B", gap=1)
-        # Six quizzes fit at full size; a longer course gets closer rows, never a second page.
-        row = min(6.5, (footer - 4 - pdf.get_y()) / len(scores))
+    rows = [(s.title, s.best) for s in scores] + [(r.title, r.best) for r in roleplay_scores]
+    if rows:
+        heading = "Best score in each quiz" + (" and role-play" if roleplay_scores else "")
+        line(heading, 12, "B", gap=1)
+        # Six rows fit at full size; a longer course gets closer rows, never a second page.
+        row = min(6.5, (footer - 4 - pdf.get_y()) / len(rows))
         pdf.set_font(_FAMILY, "", min(11, row * 1.7))
         pdf.set_text_color(*_INK)
         left = pdf.l_margin + width * 0.2
-        for score in scores:
+        for title, best in rows:
             pdf.set_x(left)
-            pdf.cell(width * 0.45, row, score.title)
-            pdf.cell(width * 0.15, row, f"{score.best}%", align="R", new_x=XPos.LMARGIN)
+            pdf.cell(width * 0.45, row, title)
+            pdf.cell(width * 0.15, row, f"{best}%", align="R", new_x=XPos.LMARGIN)
             pdf.ln(row)
 
     pdf.set_y(footer)

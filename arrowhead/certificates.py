@@ -107,6 +107,17 @@ class QuizScore:
     """Best score, percent."""
 
 
+@dataclass(frozen=True)
+class RoleplayScore:
+    """One role-play's best ending as the certificate records it."""
+
+    roleplay_id: str
+    title: str
+    """The role-play's title when the certificate was issued."""
+    best: int
+    """The score of the best ending reached, percent."""
+
+
 def new_code() -> str:
     """A random verification code of CODE_LENGTH unambiguous capitals and digits."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))

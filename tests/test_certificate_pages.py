@@ -216,3 +216,42 @@ def test_all_teams_compares_certificates_per_team(app_env, course_root):
     at.selectbox(key="team_pick").select("All teams").run()
     compared = at.dataframe[0].value.set_index("Team")
     assert compared["Certificates"].to_dict() == {"Alpha Team": 1, "Beta Team": 0}
+
+
+def test_with_role_plays_the_certificate_waits_for_them_and_lists_their_best_endings(
+    roleplay_root, app_env, monkeypatch
+):
+    """Every quiz passed is not enough once the course has role-plays: the certificate is
+    issued when the last role-play reaches an ending, and its PDF lists that role-play too."""
+    from arrowhead.course import load_course
+    from arrowhead.roleplays import best_route
+
+    served = serve_files(monkeypatch)
+    user = make_user(app_env)
+    finish_course(app_env, user)
+    assert store.certificate_of(app_env, user.id) is None
+    shown = texts(app_for(app_env, user, PROGRESS))
+    assert "Pass every quiz and finish every role-play to earn your certificate" in shown
+    assert "Role-plays still to finish: 1." in shown
+
+    roleplay = load_course(roleplay_root).roleplay("first-call")
+    route = best_route(roleplay)
+    assert route is not None and route.ending is not None
+    at = app_for(app_env, user, "arrowhead/ui/roleplay_page.py", id="first-call")
+    next(b for b in at.button if b.label == "Start the role-play").click().run()
+    for _step, option in route.route:
+        at.radio[0].set_value(option.id)
+        next(b for b in at.button if b.label == "Make this move").click().run()
+        assert not at.exception
+    issued = store.certificate_of(app_env, user.id)
+    assert issued is not None
+    assert [(s.roleplay_id, s.best) for s in issued.roleplay_scores] == [
+        ("first-call", route.ending.score)
+    ]
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert "You have earned your certificate: download it on My progress" in labels
+
+    at = app_for(app_env, user, PROGRESS)
+    text = pdf_text(served.data(download_of(at)))
+    assert "finishing every role-play" in text
+    assert "A first call with a buyer" in text and f"{route.ending.score}%" in text

@@ -2,7 +2,10 @@
 
 A certificate is a record of a moment: the name, the date earned and the
 scores are copied onto it when it is issued, so the PDF and the verify page
-say the same thing however the course or the account changes later.
+say the same thing however the course or the account changes later. The
+content column holds JSON: {"quizzes": [{quiz_id, title, best}], "roleplays":
+[{roleplay_id, title, best}]}; certificates issued before role-plays had no
+"roleplays" key.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from datetime import datetime
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from arrowhead.certificates import QuizScore, new_code
+from arrowhead.certificates import QuizScore, RoleplayScore, new_code
 
 # The core set must be registered first: certificates refer to users.
 from arrowhead.store import schema as _core  # noqa: F401
@@ -53,6 +56,8 @@ class Certificate:
     issued_at: str
     scores: tuple[QuizScore, ...]
     """Each quiz's best score when it was issued, in course order."""
+    roleplay_scores: tuple[RoleplayScore, ...] = ()
+    """Each role-play's best ending when it was issued; none for a course without role-plays."""
 
 
 @dataclass(frozen=True)
@@ -75,11 +80,20 @@ def _certificate(row: tuple) -> Certificate:
         earned_at=earned_at,
         issued_at=issued_at,
         scores=tuple(QuizScore(**score) for score in json.loads(content)["quizzes"]),
+        # Certificates issued before role-plays existed hold none.
+        roleplay_scores=tuple(
+            RoleplayScore(**score) for score in json.loads(content).get("roleplays", [])
+        ),
     )
 
 
 def issue_certificate(
-    db: Database, user_id: int, earned_at: str, scores: Sequence[QuizScore], now: datetime
+    db: Database,
+    user_id: int,
+    earned_at: str,
+    scores: Sequence[QuizScore],
+    now: datetime,
+    roleplay_scores: Sequence[RoleplayScore] = (),
 ) -> Certificate:
     """The learner's certificate: stored now with a fresh code, or the one already issued.
 
@@ -94,7 +108,10 @@ def issue_certificate(
             code = new_code()
             while db.execute("SELECT 1 FROM certificates WHERE code = ?", [code]).fetchone():
                 code = new_code()
-            content = {"quizzes": [vars(score) for score in scores]}
+            content = {
+                "quizzes": [vars(score) for score in scores],
+                "roleplays": [vars(score) for score in roleplay_scores],
+            }
             db.execute(
                 f"""INSERT INTO certificates ({_COLUMNS})
                     SELECT id, ?, display_name, ?, ?, ? FROM users WHERE id = ?""",

@@ -280,6 +280,19 @@ def finished_roleplays(db: Database, user_id: int) -> set[str]:
     }
 
 
+def best_endings(db: Database, user_id: int) -> dict[str, int]:
+    """Role-play id -> the best score (percent) the user reached on their own; only the
+    role-plays they have finished."""
+    return dict(
+        db.execute(
+            """SELECT roleplay_id, max(score) FROM roleplay_runs
+               WHERE user_id = ? AND source = 'self' AND finished_at IS NOT NULL
+               GROUP BY roleplay_id""",
+            [user_id],
+        ).fetchall()
+    )
+
+
 def first_finished(db: Database, user_id: int) -> dict[str, str]:
     """Role-play id -> when the user first played it to an ending on their own (ISO time);
     only the role-plays they have finished."""

@@ -11,10 +11,11 @@ from sqlite_utils import Database
 
 from arrowhead.accounts import User
 from arrowhead.certificate_pdf import certificate_pdf, earned_on
-from arrowhead.certificates import QuizScore, Standing, shown_code
+from arrowhead.certificates import QuizScore, RoleplayScore, Standing, shown_code
 from arrowhead.course import Course
 from arrowhead.journey import ModuleProgress
 from arrowhead.store import certificates as store
+from arrowhead.store import roleplays as roleplay_store
 from arrowhead.store.certificates import Certificate
 from arrowhead.ui import components, workshop_parts
 
@@ -28,11 +29,9 @@ def standing(
 ) -> Standing:
     """What the certificate asks of this learner and what they have done towards it.
 
-    The one place where the certificate's requirements are gathered. The course
-    has no role-plays on this branch yet: once Course.roleplays exists, the
-    required role-plays are every id in course.roleplays, and finished_at maps
-    each role-play to the finished_at of the learner's first finished run of it
-    (self-paced runs, from the role-play store).
+    The one place where the certificate's requirements are gathered: every quiz
+    passed, and every role-play of the course played to an ending on one's own
+    (a workshop room's route is the room's, not the learner's).
     """
     passed_at = {
         item.quiz.id: min(firsts)
@@ -43,8 +42,8 @@ def standing(
     return Standing(
         required_quiz_ids=frozenset(q.id for q in course.quizzes),
         passed_at=passed_at,
-        required_roleplay_ids=frozenset(),
-        finished_at={},
+        required_roleplay_ids=frozenset(r.id for r in course.roleplays),
+        finished_at=roleplay_store.first_finished(db, user_id),
     )
 
 
@@ -63,7 +62,15 @@ def issue_if_earned(
         for item in progress
         if item.quiz and item.best_score is not None
     ]
-    return store.issue_certificate(db, user.id, earned_at, scores, components.now())
+    best_endings = roleplay_store.best_endings(db, user.id)
+    roleplay_scores = [
+        RoleplayScore(roleplay_id=r.id, title=r.title, best=best_endings[r.id])
+        for r in course.roleplays
+        if r.id in best_endings
+    ]
+    return store.issue_certificate(
+        db, user.id, earned_at, scores, components.now(), roleplay_scores
+    )
 
 
 def verify_url(code: str, page_path: str) -> str:
@@ -92,9 +99,8 @@ def certificate_section(
         still = f" Still to pass: {', '.join(titles)}." if titles else ""
         if left.roleplays_left:
             still += f" Role-plays still to finish: {len(left.roleplays_left)}."
-        st.info(
-            "Pass every quiz to earn your certificate, a PDF with a code anyone can check." + still
-        )
+        asked = "Pass every quiz" + (" and finish every role-play" if course.roleplays else "")
+        st.info(f"{asked} to earn your certificate, a PDF with a code anyone can check." + still)
         return
     url = verify_url(certificate.code, page_path)
     st.success(f"You earned your certificate on {date_earned(certificate)}.")
@@ -105,6 +111,7 @@ def certificate_section(
             name=certificate.display_name,
             earned_at=datetime.fromisoformat(certificate.earned_at),
             scores=certificate.scores,
+            roleplay_scores=certificate.roleplay_scores,
             code=certificate.code,
             verify_url=url,
         ),

@@ -13,7 +13,7 @@ from arrowhead.store import roleplays as store
 from arrowhead.store import teams as team_store
 from arrowhead.store.learning import Place
 from arrowhead.store.roleplays import Run, RunError
-from arrowhead.ui import components, roleplay_parts
+from arrowhead.ui import certificate_parts, components, roleplay_parts
 
 user = components.require_viewer()
 db = components.database()
@@ -232,6 +232,14 @@ def show_finished(run: Run) -> None:
 def show_next_step() -> None:
     """The next unfinished place of the course, or the way back to it."""
     progress = journey.course_progress(db, course, user.id)
+    # Finishing the last role-play can be the moment the certificate is earned, as passing
+    # the last quiz can: issue it now, so the learner's manager sees it either way.
+    if certificate_parts.issue_if_earned(db, course, user, progress):
+        st.page_link(
+            components.PROGRESS_PAGE,
+            label="You have earned your certificate: download it on My progress",
+            icon=":material/workspace_premium:",
+        )
     place = journey.next_place(progress, Place(journey.ROLEPLAY, roleplay.module_id, roleplay.id))
     if place is None:
         st.page_link(
