@@ -10,7 +10,7 @@ import csv
 import io
 import secrets
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TextIO
@@ -127,6 +127,8 @@ class LearnerRecord:
     """The latest section read, attempt started or answer given; None if nothing yet."""
     team: str = ""
     """The name of the learner's team; empty if in none."""
+    roleplays_finished: int = 0
+    """Role-plays the course still has that the learner has played to an ending."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,8 @@ class LearnerOverview:
     display_name: str
     username: str
     completion: float
-    """Share (0–1) of the course's sections and quizzes done, as on the learner's own map."""
+    """Share (0–1) of the course's sections, role-plays and quizzes done, as on the learner's
+    own map."""
     modules_passed: int
     average_best: float | None
     """Mean of the best scores over the quizzes attempted; None if none finished."""
@@ -216,10 +219,10 @@ def stuck_on(record: LearnerRecord) -> tuple[str, ...]:
 def overview_row(
     record: LearnerRecord, steps: int, now: datetime, quiz_order: Sequence[str] = ()
 ) -> LearnerOverview:
-    """The overview row for one learner, given how many steps (sections and quizzes) the course
-    has and its quiz ids in course order."""
+    """The overview row for one learner, given how many steps (sections, role-plays and quizzes)
+    the course has and its quiz ids in course order."""
     passed = sum(1 for q in record.quizzes if q.passed)
-    done = record.sections_read + passed
+    done = record.sections_read + record.roleplays_finished + passed
     completion = done / steps if steps else 0.0
     bests = {q.quiz_id: q.best for q in record.quizzes}
     return LearnerOverview(
@@ -248,8 +251,10 @@ def overview(
     records: Iterable[LearnerRecord], course: Course, now: datetime
 ) -> list[LearnerOverview]:
     """The overview rows for the learners, measured against the course as it is now."""
-    steps = sum(len(m.sections) for m in course.modules) + sum(
-        1 for m in course.modules if course.quiz_for(m.id)
+    steps = (
+        sum(len(m.sections) for m in course.modules)
+        + sum(1 for m in course.modules if course.quiz_for(m.id))
+        + sum(len(course.roleplays_for(m.id)) for m in course.modules)
     )
     order = [q.id for q in course.quizzes]
     return [overview_row(r, steps, now, order) for r in records]
@@ -294,12 +299,18 @@ class TeamComparison:
     inactive: int
     average_best: float | None
     """Mean over the team's learners of their average best score; None if none finished a quiz."""
+    certificates: int = 0
+    """Learners who have earned the certificate."""
 
 
 def compare_teams(
-    rows: Iterable[LearnerOverview], team_names: Iterable[str]
+    rows: Iterable[LearnerOverview],
+    team_names: Iterable[str],
+    certified: Collection[int] = (),
 ) -> list[TeamComparison]:
-    """A comparison line per team named (empty teams included), from the overview rows, by name."""
+    """A comparison line per team named (empty teams included), from the overview rows, by name;
+    certified holds the ids of the learners who have earned the certificate."""
+    certified = set(certified)
     by_team: dict[str, list[LearnerOverview]] = {name: [] for name in team_names}
     for row in rows:
         by_team.setdefault(row.team, []).append(row)
@@ -314,6 +325,7 @@ def compare_teams(
                 stuck=totals.statuses[STUCK],
                 inactive=totals.statuses[INACTIVE],
                 average_best=totals.average_best,
+                certificates=sum(1 for r in mine if r.user_id in certified),
             )
         )
     return lines

@@ -93,10 +93,14 @@ class ServedFiles:
 
     def text(self, button) -> str:
         """The text behind a download button element (a deferred one's callable runs now)."""
+        return self.data(button).decode("utf-8")
+
+    def data(self, button) -> bytes:
+        """The bytes behind a download button element (a deferred one's callable runs now)."""
         if button.proto.deferred_file_id:
-            return self.deferred[button.proto.deferred_file_id]().decode("utf-8")
+            return self.deferred[button.proto.deferred_file_id]()
         file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
-        return self.by_id[file_id].decode("utf-8")
+        return self.by_id[file_id]
 
     def name(self, button) -> str | None:
         """The file name a download button offers its file under."""

@@ -399,6 +399,7 @@ def test_all_teams_starts_with_the_teams_compared(app_env, org, monkeypatch):
         "Stuck",
         "Inactive",
         "Average best",
+        "Certificates",
     ]
     lines = compared.set_index("Team")
     assert list(lines.index) == ["Alpha Team", "Beta Team"]

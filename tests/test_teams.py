@@ -121,6 +121,15 @@ def test_compare_teams_counts_learners_who_finished_the_course():
     assert line.inactive == 0
 
 
+def test_compare_teams_counts_certificates_per_team():
+    north = [replace(record(1, PASSED_LATE), team="North", user_id=n) for n in (1, 2, 3)]
+    south = [replace(record(1, PASSED_LATE), team="South", user_id=4)]
+    rows = teams.overview([*north, *south], COURSE, NOW)
+    # Learner 9 is in neither team shown: counted nowhere.
+    lines = teams.compare_teams(rows, ["North", "South", "Empty"], certified={1, 3, 9})
+    assert {line.team: line.certificates for line in lines} == {"Empty": 0, "North": 2, "South": 0}
+
+
 def test_heatmap_cells_tell_untried_from_a_low_score_and_mark_the_pass():
     """Issue 9.2: a 0-10% score looked like 'not attempted', and the pass mark was not shown."""
     zero = QuizRecord("alpha", best=0, passed=False, failures=1)

@@ -231,6 +231,13 @@ def _link(course: Course, a: assignments.Assignment, text: str) -> None:
             icon=":material/quiz:",
             query_params={"quiz": a.item_id},
         )
+    elif a.kind == assignments.ROLEPLAY:
+        st.page_link(
+            components.ROLEPLAY_PAGE,
+            label=text,
+            icon=":material/forum:",
+            query_params={"id": a.item_id},
+        )
     else:
         st.page_link(
             components.MODULE_PAGE,

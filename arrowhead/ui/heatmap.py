@@ -132,10 +132,19 @@ def comparison_table(lines: list[TeamComparison]) -> None:
                     "Stuck": c.stuck,
                     "Inactive": c.inactive,
                     "Average best": c.average_best,
+                    "Certificates": c.certificates,
                 }
                 for c in lines
             ],
-            columns=["Team", "Learners", "Completed", "Stuck", "Inactive", "Average best"],
+            columns=[
+                "Team",
+                "Learners",
+                "Completed",
+                "Stuck",
+                "Inactive",
+                "Average best",
+                "Certificates",
+            ],
         ),
         hide_index=True,
         width="stretch",
@@ -144,5 +153,6 @@ def comparison_table(lines: list[TeamComparison]) -> None:
     )
     st.caption(
         "Click a column heading to sort. Completed: finished the course (every section read, "
-        "every quiz passed). Average best: the mean of the learners' average best scores."
+        "role-play played and quiz passed). Average best: the mean of the learners' average best scores. "
+        "Certificates: learners who have earned the certificate."
     )

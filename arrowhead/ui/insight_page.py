@@ -6,7 +6,7 @@ import streamlit as st
 from arrowhead import teams
 from arrowhead.store import teams as team_store
 from arrowhead.store import workshops as workshop_store
-from arrowhead.ui import components, insight_parts
+from arrowhead.ui import components, insight_parts, roleplay_parts
 from arrowhead.workshops import DeckEntry
 
 user = components.require_staff()
@@ -25,6 +25,7 @@ st.caption(
 team_id = components.team_choice(user, key="insight_team")
 if not course.quizzes:
     st.info("The course has no quizzes yet.")
+    roleplay_parts.ending_spread_section(db, user, team_id, course)
     st.stop()
 
 overall = team_store.overall_scores(db, user, team_id)
@@ -135,3 +136,5 @@ components.csv_download(
     "scenario-statistics.csv",
     key="insight_csv",
 )
+
+roleplay_parts.ending_spread_section(db, user, team_id, course)

@@ -12,9 +12,10 @@ import streamlit as st
 from arrowhead import coaching, teams
 from arrowhead.quizzes import MAX_POINTS
 from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
+from arrowhead.store import practice as practice_store
 from arrowhead.store import teams as team_store
 from arrowhead.store.learning import Attempt
-from arrowhead.ui import coaching_parts, components
+from arrowhead.ui import coaching_parts, components, roleplay_parts
 
 user = components.require_viewer()
 db = components.database()
@@ -73,6 +74,13 @@ col4.metric(
     delta_arrow="off",
 )
 st.caption(f"Last active: {components.moment(row.last_active)} UTC")
+reviews = practice_store.review_counts_of(db, user, learner.id, course, now.date())
+if reviews is not None:
+    due_col, overdue_col, _, _ = st.columns(4)
+    due_col.metric("Reviews due today", reviews.due)
+    overdue_col.metric(
+        "Reviews overdue", reviews.overdue, help="Came back on an earlier day and still waiting"
+    )
 
 
 def review_labels(attempts: list[Attempt]) -> dict[int, str]:
@@ -168,6 +176,8 @@ with st.expander(f"Every answer ({len(answers)})"):
         width="stretch",
         key="learner_answers",
     )
+
+roleplay_parts.learner_runs(db, user, learner.id, course)
 
 st.subheader("Selling style", anchor=False)
 tallies = team_store.choice_tallies_of(db, user, learner.id, best_styles(course.quizzes))

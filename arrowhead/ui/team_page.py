@@ -4,8 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from arrowhead import assignments, teams
+from arrowhead.review import ReviewCounts
 from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
 from arrowhead.store import assignments as assignment_store
+from arrowhead.store import practice as practice_store
 from arrowhead.store import teams as team_store
 from arrowhead.teams import TeamError
 from arrowhead.ui import answer_parts, coaching_parts, components, heatmap
@@ -49,11 +51,13 @@ records = team_store.learner_records(db, user, team_id, course)
 quiz_titles = {q.id: q.title for q in course.quizzes}
 rows = teams.overview(records, course, now)
 totals = teams.team_totals(rows)
+# When each learner in scope earned the certificate (read in scope, like the records).
+certified = team_store.certificates_earned(db, user, team_id)
 
 if team_id is None:
     st.subheader("Teams compared", anchor=False)
     heatmap.comparison_table(
-        teams.compare_teams(rows, [t.name for t in team_store.teams_for(db, user)])
+        teams.compare_teams(rows, [t.name for t in team_store.teams_for(db, user)], certified)
     )
 
 col1, col2, col3, col4 = st.columns(4)
@@ -64,7 +68,7 @@ col1.metric(
     delta=f"{totals.statuses[teams.COMPLETED]} completed",
     delta_color="off",
     delta_arrow="off",
-    help="Completed: every section read and every quiz passed.",
+    help="Completed: every section read, every role-play played and every quiz passed.",
 )
 col2.metric("Course done (mean)", f"{totals.completion:.0%}")
 col3.metric("Average best score", components.percent(totals.average_best))
@@ -85,6 +89,9 @@ if team is not None:
 work = assignment_store.team_work(db, user, team_id, course)
 duties = work.duties(course, now.date())
 assigned = coaching_parts.roster_summaries(duties)
+# Reviews come back by UTC day, as assignments fall due.
+reviews = practice_store.review_counts(db, user, team_id, course, now.date())
+no_reviews = ReviewCounts()
 
 st.subheader("Learners", anchor=False)
 if not rows:
@@ -115,6 +122,10 @@ roster = pd.DataFrame(
             "Quizzes": r.quizzes_finished,
             "Last active": components.moment(r.last_active),
             "Assignments": assigned.get(r.user_id, "–"),
+            # The date earned; a dash for none yet.
+            "Certificate": certified.get(r.user_id, "–")[:10],
+            "Reviews due": reviews.get(r.user_id, no_reviews).due,
+            "Reviews overdue": reviews.get(r.user_id, no_reviews).overdue,
         }
         for r in shown
     ],
@@ -131,6 +142,9 @@ roster = pd.DataFrame(
         "Course done",
         "Modules passed",
         "Last active",
+        "Certificate",
+        "Reviews due",
+        "Reviews overdue",
     ],
 )
 if team is not None:
@@ -158,7 +172,9 @@ st.dataframe(
 st.caption(
     f"{len(shown)} of {len(rows)} learners shown. Click a column heading to sort. "
     "Stuck: failed the quiz named twice or more without passing it. "
-    "Inactive: nothing for 14 days. Completed: every section read and every quiz passed."
+    "Inactive: nothing for 14 days. Completed: every section read, role-play played and quiz passed. "
+    "Certificate: the date it was earned. "
+    "Reviews: missed scenarios that have come back today, and those waiting since an earlier day."
 )
 
 by_label = {f"{r.display_name} ({r.username})": r.user_id for r in shown}
@@ -261,6 +277,9 @@ components.csv_download(
             "assignments_overdue",
             "assignments_due",
             "assignments_done",
+            "certificate_earned",
+            "reviews_due",
+            "reviews_overdue",
             *[q.id for q in course.quizzes],
         ],
         [
@@ -279,6 +298,9 @@ components.csv_download(
                     work_counts.get(r.user_id, {}).get(s, 0)
                     for s in (assignments.OVERDUE, assignments.DUE, assignments.DONE)
                 ],
+                certified.get(r.user_id, "")[:10],
+                reviews.get(r.user_id, no_reviews).due,
+                reviews.get(r.user_id, no_reviews).overdue,
                 *[r.best_scores.get(q.id) for q in course.quizzes],
             ]
             for r in rows
