@@ -145,3 +145,36 @@ def test_people_page_links_a_sign_on_to_an_existing_account(app_env):
         audit.DEACTIVATED,
         identities.IDENTITY_LINKED,
     ]
+
+
+def with_metadata_url(at: AppTest, url: str) -> AppTest:
+    at.secrets["auth"] = {**AUTH, "Acme": {**AUTH["Acme"], "server_metadata_url": url}}
+    return at
+
+
+def test_a_provider_that_does_not_answer_gets_a_sentence_not_a_redirect(app_env):
+    make_user(app_env, "boss", ("admin", "learner"))
+    at = AppTest.from_file(str(ROOT / "course_app.py"), default_timeout=30)
+    with_metadata_url(at, "http://127.0.0.1:9/.well-known/openid-configuration").run()
+    next(b for b in at.button if b.label == "Sign in with Acme").click().run()
+    assert [e.value for e in at.error] == [
+        "Acme is not answering right now, so signing in with it is not possible. "
+        "Sign in with your Arrowhead username and password, or try again later."
+    ]
+    assert at.text_input(key="signin_username") is not None
+
+
+def test_incomplete_auth_secrets_get_a_sentence_and_a_log_line(app_env, tmp_path, caplog):
+    """st.login refuses [auth] settings it cannot use (here Streamlit's own secrets hold no
+    [auth] at all, as when redirect_uri or cookie_secret is missing): no traceback."""
+    make_user(app_env, "boss", ("admin", "learner"))
+    discovery = tmp_path / "openid-configuration"
+    discovery.write_text('{"authorization_endpoint": "https://id.example.com/authorize"}')
+    at = AppTest.from_file(str(ROOT / "course_app.py"), default_timeout=30)
+    with_metadata_url(at, discovery.as_uri()).run()
+    next(b for b in at.button if b.label == "Sign in with Acme").click().run()
+    assert [e.value for e in at.error] == [
+        "Signing in with Acme is not set up correctly, and the server log says why. "
+        "Sign in with your Arrowhead username and password."
+    ]
+    assert any("single sign-on is misconfigured" in r.getMessage() for r in caplog.records)

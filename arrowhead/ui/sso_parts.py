@@ -8,9 +8,11 @@ exactly as a password sign-in does, so every page's checks work unchanged.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 import streamlit as st
+from streamlit.errors import StreamlitAuthError
 
 from arrowhead.accounts import AccountError, User
 from arrowhead.sso import Provider, identity_from_claims, provider_answers, providers_in
@@ -121,7 +123,17 @@ def _go_to_provider(provider: Provider) -> None:
         # The click marked an attempt in the browser; nothing went to the provider.
         _ATTEMPT.drop(_ATTEMPT_MARK)
         return
-    st.login(provider.name)
+    try:
+        st.login(provider.name)
+    except StreamlitAuthError as err:
+        # secrets.toml is incomplete (no redirect_uri or cookie_secret, say): the admin
+        # needs Streamlit's reason, the person a sentence and the password form.
+        logging.getLogger("arrowhead.sso").warning("single sign-on is misconfigured: %s", err)
+        st.session_state[_REFUSED] = (
+            f"Signing in with {provider.label} is not set up correctly, and the server log "
+            "says why. Sign in with your Arrowhead username and password."
+        )
+        _ATTEMPT.drop(_ATTEMPT_MARK)
 
 
 def _mark_attempts_on_click() -> None:
