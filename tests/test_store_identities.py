@@ -200,3 +200,15 @@ def test_the_only_admin_cannot_be_retired_by_linking(db):
 def test_sign_in_methods_are_for_admins_only(db):
     learner = make_user(db, "sam")
     assert identities.sign_in_methods(db, learner) == {}
+
+
+def test_roles_and_teams_work_for_an_sso_account_as_for_any(db):
+    boss = make_user(db, "boss", ("admin", "learner"))
+    made = identities.sign_in_with_identity(db, identity(), NOW)
+    north = team_store.create_team(db, boss, "North", NOW)
+    team_store.save_person(db, boss, made.id, ["learner", "manager"], None, [north.id], NOW)
+    team_store.set_team(db, boss, made.id, north.id, NOW)
+    again = identities.sign_in_with_identity(db, identity(), NOW)
+    assert again.roles == frozenset({"learner", "manager"})
+    assert team_store.team_of(db, made.id) == "North"
+    assert [t.name for t in team_store.teams_for(db, again)] == ["North"]
