@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from arrowhead.store.accounts import count_users
-from arrowhead.ui import components
+from arrowhead.ui import components, sso_parts
 from arrowhead.ui.certificate_parts import VERIFY_PATH
 from arrowhead.ui.workshop_parts import FACILITATE_PATH, JOIN_PATH, PROJECTOR_PATH
 from arrowhead.workshops import FACILITATOR_ROLES
@@ -121,6 +121,11 @@ def stand_ins(entry: Entry, paths: set[str]) -> list[st.Page]:
 db = components.database()
 components.forward_statements()
 user = components.viewer()
+if user is not None:
+    sso_parts.note_login()
+else:
+    # After st.login completes, the provider's claims sign in as an Arrowhead account.
+    user = sso_parts.viewer_from_provider()
 components.LOGIN.sync()
 
 if user is None:
