@@ -20,11 +20,14 @@ from arrowhead import xapi
 from arrowhead.course import Course
 from arrowhead.journey import course_progress
 from arrowhead.quizzes import Quiz
+from arrowhead.roleplays import Roleplay
 from arrowhead.scoring import Grade
 from arrowhead.store import learning
+from arrowhead.store import roleplays as roleplay_store
 from arrowhead.store import xapi as outbox
 from arrowhead.store.database import iso
 from arrowhead.store.learning import Attempt
+from arrowhead.store.roleplays import Run
 from arrowhead.store.xapi import Statements
 
 
@@ -142,6 +145,97 @@ class Recorder:
                     max_points=grade.max_points,
                     style=grade.style,
                     best_style=grade.best_style,
+                    voted_at=iso(now),
+                )
+            ]
+
+        return build
+
+    def roleplay_choice(self, run: Run, roleplay: Roleplay, position: int) -> Statements:
+        """A move in a role-play run: 'answered' on its step, and 'completed' if it reached an ending."""
+
+        def build(db: Database) -> list[dict[str, Any]]:
+            made = roleplay_store.choices_in(db, run.id)
+            stored = roleplay_store.own_run(db, run.id, run.user_id)
+            if position >= len(made) or stored is None:
+                return []
+            choice = made[position]
+            step = roleplay.step(choice.step_id)
+            if step is None:
+                return []
+            home = self.home_page
+            statements = [
+                xapi.step_chosen(
+                    home,
+                    stored.user_id,
+                    stored.id,
+                    roleplay,
+                    step,
+                    position=choice.position,
+                    option_id=choice.option_id,
+                    points=choice.points,
+                    max_points=choice.max_points,
+                    style=choice.style,
+                    chosen_at=choice.chosen_at,
+                )
+            ]
+            ending = roleplay.ending(stored.ending_id or "")
+            if stored.finished_at is not None and ending is not None:
+                statements.append(
+                    xapi.ending_reached(
+                        home,
+                        stored.user_id,
+                        stored.id,
+                        roleplay,
+                        ending,
+                        finished_at=stored.finished_at,
+                    )
+                )
+                # Playing a role-play to an ending is one of its module's steps.
+                statements += self._module_progress(
+                    db, stored.user_id, roleplay.module_id, stored.finished_at
+                )
+            return statements
+
+        return build
+
+    def workshop_step_vote(
+        self,
+        user_id: int | None,
+        workshop_id: int,
+        roleplay: Roleplay,
+        step_id: str,
+        *,
+        position: int,
+        move: int,
+        round_: int,
+        option_id: str,
+        now: datetime,
+    ) -> Statements:
+        """A signed-in learner's vote on a role-play step: 'responded' in the workshop session,
+        as a scenario vote is. Anonymous votes send nothing."""
+
+        def build(db: Database) -> list[dict[str, Any]]:
+            voted = outbox.voted_on(db, workshop_id, position)
+            # The step in file order, as a run's statements describe it, not the room's order.
+            step = roleplay.step(step_id)
+            option = step.option(option_id) if step else None
+            if user_id is None or voted is None or step is None or option is None:
+                return []
+            return [
+                xapi.workshop_step_vote(
+                    self.home_page,
+                    user_id,
+                    workshop_id,
+                    voted.workshop_title,
+                    roleplay,
+                    step,
+                    position=position,
+                    move=move,
+                    round_=round_,
+                    option_id=option.id,
+                    points=option.points,
+                    style=option.style,
                     voted_at=iso(now),
                 )
             ]

@@ -6,12 +6,7 @@ uuid5 over the event's identity, so the same event always yields the same id:
 recording it twice, or pushing it again after a crash, can never double it.
 
 Adding a kind of event is one small function here plus one line where the event
-is stored. For role-plays (not built yet) the verbs would be:
-- a step chosen: ``answered`` (VERBS["answered"]) on the step as a ``cmi.interaction``
-  of type ``choice``, the role-play as its context parent, built like answered();
-- an ending reached: ``completed`` on the role-play activity, the ending's id in
-  a result extension and ``success`` true for a good ending, built like
-  attempt_finished().
+is stored.
 """
 
 from __future__ import annotations
@@ -20,7 +15,8 @@ import uuid
 from typing import Any
 
 from arrowhead.content import Module, Section
-from arrowhead.quizzes import Quiz, Scenario
+from arrowhead.quizzes import MAX_POINTS, Quiz, Scenario
+from arrowhead.roleplays import Ending, Roleplay, Step
 
 VERSION = "1.0.3"
 LANGUAGE = "en-US"
@@ -50,6 +46,8 @@ ACTIVITY_TYPES = {
     "quiz": f"{_ADL}/activities/assessment",
     "scenario": f"{_ADL}/activities/cmi.interaction",
     "workshop": f"{_ADL}/activities/meeting",
+    "roleplay": f"{_ADL}/activities/simulation",
+    "step": f"{_ADL}/activities/cmi.interaction",
 }
 
 PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress"
@@ -75,7 +73,7 @@ def extension(home_page: str, name: str) -> str:
 
 
 def activity_id(home_page: str, kind: str, *path: object) -> str:
-    """The IRI of a course activity: a module, section, quiz, scenario or workshop."""
+    """The IRI of a course activity: a module, section, quiz, scenario, workshop, role-play or step."""
     return "/".join([_base(home_page), kind, *map(str, path)])
 
 
@@ -339,6 +337,123 @@ def workshop_vote(
         voted_at,
         result=_choice_result(home_page, option_id, points, max_points, style, best_style),
         parents=[_activity(home_page, "workshop", (workshop_id,), workshop_title)],
+        registration=stable_id(home_page, "workshop", workshop_id),
+        context_extensions={extension(home_page, "round"): round_},
+    )
+
+
+def roleplay_activity(home_page: str, roleplay: Roleplay) -> dict[str, Any]:
+    """A role-play as a simulation: the conversation a run plays through."""
+    return _activity(home_page, "roleplay", (roleplay.id,), roleplay.title)
+
+
+def step_activity(home_page: str, roleplay: Roleplay, step: Step) -> dict[str, Any]:
+    """A role-play's step as a cmi.interaction of type choice: its options and the best move."""
+    return _activity(
+        home_page,
+        "step",
+        (roleplay.id, step.id),
+        step.question,
+        description=_text(step.situation),
+        interactionType="choice",
+        correctResponsesPattern=[step.best.id],
+        choices=[{"id": o.id, "description": _text(o.text)} for o in step.options],
+    )
+
+
+def run_registration(home_page: str, run_id: int) -> str:
+    """The registration tying together every statement of one role-play run."""
+    return stable_id(home_page, "roleplay-run", run_id)
+
+
+def step_chosen(
+    home_page: str,
+    user_id: int,
+    run_id: int,
+    roleplay: Roleplay,
+    step: Step,
+    *,
+    position: int,
+    option_id: str,
+    points: int,
+    max_points: int,
+    style: str,
+    chosen_at: str,
+) -> dict[str, Any]:
+    """A move made at a role-play's step: 'answered', the role-play as its parent."""
+    return _statement(
+        stable_id(home_page, "roleplay-step", run_id, position),
+        home_page,
+        user_id,
+        "answered",
+        step_activity(home_page, roleplay, step),
+        chosen_at,
+        result=_choice_result(home_page, option_id, points, max_points, style, step.best.style),
+        parents=[roleplay_activity(home_page, roleplay)],
+        registration=run_registration(home_page, run_id),
+    )
+
+
+def ending_reached(
+    home_page: str,
+    user_id: int,
+    run_id: int,
+    roleplay: Roleplay,
+    ending: Ending,
+    *,
+    finished_at: str,
+) -> dict[str, Any]:
+    """A run reaching an ending: 'completed' on the role-play, success for a good ending."""
+    return _statement(
+        stable_id(home_page, "roleplay-ended", run_id),
+        home_page,
+        user_id,
+        "completed",
+        roleplay_activity(home_page, roleplay),
+        finished_at,
+        result={
+            "score": _score(ending.points, MAX_POINTS),
+            "success": ending.good,
+            "completion": True,
+            "extensions": {extension(home_page, "ending"): ending.id},
+        },
+        parents=[_activity(home_page, "module", (roleplay.module_id,))],
+        registration=run_registration(home_page, run_id),
+    )
+
+
+def workshop_step_vote(
+    home_page: str,
+    user_id: int,
+    workshop_id: int,
+    workshop_title: str,
+    roleplay: Roleplay,
+    step: Step,
+    *,
+    position: int,
+    move: int,
+    round_: int,
+    option_id: str,
+    points: int,
+    style: str,
+    voted_at: str,
+) -> dict[str, Any]:
+    """A signed-in learner's vote on a role-play step in a workshop: 'responded', as a
+    scenario vote, with the workshop session and the role-play as parents."""
+    return _statement(
+        stable_id(
+            home_page, "responded-step", workshop_id, user_id, position, move, round_, option_id
+        ),
+        home_page,
+        user_id,
+        "responded",
+        step_activity(home_page, roleplay, step),
+        voted_at,
+        result=_choice_result(home_page, option_id, points, MAX_POINTS, style, step.best.style),
+        parents=[
+            _activity(home_page, "workshop", (workshop_id,), workshop_title),
+            roleplay_activity(home_page, roleplay),
+        ],
         registration=stable_id(home_page, "workshop", workshop_id),
         context_extensions={extension(home_page, "round"): round_},
     )

@@ -16,10 +16,11 @@ from arrowhead.course import load_course
 from arrowhead.scoring import grade_answer
 from arrowhead.statements import Recorder
 from arrowhead.store import learning
+from arrowhead.store import roleplays as roleplay_store
 from arrowhead.store import workshops as workshop_store
 from arrowhead.store import xapi as outbox
 from arrowhead.store.database import apply_migrations, open_database
-from arrowhead.workshops import DeckEntry
+from arrowhead.workshops import DeckEntry, RoleplayEntry
 
 HOME = "https://arrowhead.example.com"
 
@@ -175,6 +176,140 @@ def test_a_workshop_vote_is_responded_in_the_workshop_session(db, recorder, cour
     assert session["definition"]["name"] == {"en-US": "Kick-off"}
 
 
+@pytest.fixture
+def roleplay_course(roleplay_root):
+    """The tiny course with the test role-play, 'first-call'."""
+    return load_course(roleplay_root)
+
+
+def play(db, course, user, option_ids: list[str], home: str = HOME):
+    """A run of the test role-play, each choice stored with its statements as the page stores it."""
+    roleplay = course.roleplay("first-call")
+    recorder = Recorder(course, home)
+    run = roleplay_store.start_run(db, user.id, roleplay.id, NOW)
+    for position, option_id in enumerate(option_ids):
+        when = NOW + timedelta(minutes=position)
+        statements = recorder.roleplay_choice(run, roleplay, position)
+        roleplay_store.record_choice(db, run, roleplay, position, option_id, when, statements)
+    return roleplay_store.own_run(db, run.id, user.id)
+
+
+def test_a_roleplay_step_chosen_is_answered_with_the_roleplay_as_parent(
+    db, roleplay_course, strict
+):
+    sam = make_user(db)
+    run = play(db, roleplay_course, sam, ["ask-goals", "quote-price"])
+    first, second = stored(db, "answered")
+    for statement in (first, second):
+        check(strict, statement, sam.id)
+    assert [c.option_id for c in roleplay_store.choices_in(db, run.id)] == [
+        first["result"]["response"],
+        second["result"]["response"],
+    ]
+    assert first["object"]["id"] == f"{HOME}/xapi/step/first-call/opening"
+    definition = second["object"]["definition"]
+    assert definition["type"] == "http://adlnet.gov/expapi/activities/cmi.interaction"
+    assert definition["interactionType"] == "choice"
+    assert definition["name"] == {"en-US": "What do you do next?"}
+    assert definition["correctResponsesPattern"] == ["propose-pilot"]
+    assert [c["id"] for c in definition["choices"]] == [
+        "propose-pilot",
+        "quote-price",
+        "start-over",
+    ]
+    assert all(c["description"]["en-US"] for c in definition["choices"])
+    assert second["result"]["response"] == "quote-price"
+    assert second["result"]["score"] == {"raw": 6, "min": 0, "max": 10, "scaled": 0.6}
+    assert second["result"]["success"] is False
+    assert first["result"]["success"] is True  # ask-goals is the best move at the opening
+    assert second["timestamp"] == "2026-11-02T09:31:00+00:00"
+    [parent] = second["context"]["contextActivities"]["parent"]
+    assert parent["id"] == f"{HOME}/xapi/roleplay/first-call"
+    assert parent["definition"]["type"] == "http://adlnet.gov/expapi/activities/simulation"
+    assert parent["definition"]["name"] == {"en-US": "A first call with a buyer"}
+    assert first["context"]["registration"] == second["context"]["registration"]
+    assert first["context"]["registration"] == xapi.run_registration(HOME, run.id)
+    assert not stored(db, "completed")  # the run has not reached an ending
+
+
+@pytest.mark.parametrize(
+    ("choices", "ending", "points", "good"),
+    [
+        (["ask-goals", "propose-pilot", "meet-director"], "signed", 10, True),
+        (["send-brochure", "hold-price"], "small-order", 6, False),
+        (["offer-discount"], "lost", 0, False),
+    ],
+)
+def test_a_roleplay_ending_reached_is_completed_with_success_for_a_good_ending(
+    db, roleplay_course, strict, choices, ending, points, good
+):
+    sam = make_user(db)
+    run = play(db, roleplay_course, sam, choices)
+    assert run.ending_id == ending
+    assert len(stored(db, "answered")) == len(choices)
+    [completed] = [s for s in stored(db, "completed") if "/xapi/roleplay/" in s["object"]["id"]]
+    check(strict, completed, sam.id)
+    assert completed["verb"]["id"] == "http://adlnet.gov/expapi/verbs/completed"
+    assert completed["object"]["id"] == f"{HOME}/xapi/roleplay/first-call"
+    assert completed["result"] == {
+        "score": {"raw": points, "min": 0, "max": 10, "scaled": points / 10},
+        "success": good,
+        "completion": True,
+        "extensions": {f"{HOME}/xapi/extensions/ending": ending},
+    }
+    assert completed["timestamp"] == run.finished_at
+    assert completed["context"]["registration"] == xapi.run_registration(HOME, run.id)
+    [parent] = completed["context"]["contextActivities"]["parent"]
+    assert parent["id"] == f"{HOME}/xapi/module/alpha"
+    # Playing the role-play to an ending is one of alpha's steps: the module moves on.
+    [progressed] = stored(db, "progressed")
+    assert progressed["object"]["id"] == f"{HOME}/xapi/module/alpha"
+    assert stored(db)[-1] == progressed
+
+
+def test_a_signed_in_learners_roleplay_step_vote_is_responded_in_the_workshop_session(
+    db, roleplay_course, strict
+):
+    """Consistent with a scenario vote: a step vote goes on no record, but is sent to the LRS."""
+    fran = make_user(db, "fran", roles=("facilitator",))
+    sam = make_user(db, "sam")
+    roleplay = roleplay_course.roleplay("first-call")
+    recorder = Recorder(roleplay_course, HOME)
+    deck = workshop_store.save_deck(db, fran, "Calls", [RoleplayEntry("first-call")], NOW)
+    workshop = workshop_store.start_workshop(db, fran, deck.id, NOW)
+    for action in ("next", "open"):
+        workshop_store.act(db, fran, workshop.id, action, NOW)
+    learner = workshop_store.join(db, workshop.id, NOW, user=sam)
+    nickname = workshop_store.join(db, workshop.id, NOW, nickname="Guest", token="t" * 20)
+    for person in (learner, nickname):
+        statements = recorder.workshop_step_vote(
+            person.user_id,
+            workshop.id,
+            roleplay,
+            "opening",
+            position=0,
+            move=0,
+            round_=1,
+            option_id="send-brochure",
+            now=NOW,
+        )
+        workshop_store.cast_roleplay_vote(db, person, 0, 0, 1, "send-brochure", NOW, statements)
+    [vote] = stored(db)  # the anonymous participant's vote sends nothing
+    check(strict, vote, sam.id)
+    assert vote["verb"]["id"] == "http://adlnet.gov/expapi/verbs/responded"
+    assert vote["object"]["id"] == f"{HOME}/xapi/step/first-call/opening"
+    # The step in file order, as a run's statements describe it, not the room's shuffled order.
+    choices = [c["id"] for c in vote["object"]["definition"]["choices"]]
+    assert choices == ["ask-goals", "send-brochure", "offer-discount"]
+    assert vote["result"]["response"] == "send-brochure"
+    assert vote["result"]["score"]["raw"] == 3 and vote["result"]["success"] is False
+    session, parent = vote["context"]["contextActivities"]["parent"]
+    assert session["id"] == f"{HOME}/xapi/workshop/{workshop.id}"
+    assert session["definition"]["name"] == {"en-US": "Calls"}
+    assert parent["id"] == f"{HOME}/xapi/roleplay/first-call"
+    assert vote["context"]["registration"] == xapi.stable_id(HOME, "workshop", workshop.id)
+
+
 def test_the_same_event_always_gets_the_same_id(db_path, tmp_path, course):
     """Stable ids: the same event in another copy of the database, a moment later, same id."""
     ids = []
@@ -201,6 +336,35 @@ def test_a_double_recorded_answer_leaves_one_statement(db, recorder, course):
     [answer] = stored(db, "answered")
     assert answer["result"]["response"] == "strategic"  # the first answer stands, in the LRS too
     assert len(stored(db, "attempted")) == 1
+
+
+def test_a_double_clicked_roleplay_choice_leaves_one_statement(db, roleplay_course):
+    """A double click or a stale tab sends the choice at a position again: the first stands,
+    in the LRS too, and the ending is completed once."""
+    sam = make_user(db)
+    roleplay = roleplay_course.roleplay("first-call")
+    recorder = Recorder(roleplay_course, HOME)
+    run = roleplay_store.start_run(db, sam.id, roleplay.id, NOW)
+    for option_id in ("offer-discount", "offer-discount", "ask-goals"):
+        statements = recorder.roleplay_choice(run, roleplay, 0)
+        roleplay_store.record_choice(db, run, roleplay, 0, option_id, NOW, statements)
+    [answered] = stored(db, "answered")
+    assert answered["result"]["response"] == "offer-discount"
+    assert len([s for s in stored(db, "completed") if "/roleplay/" in s["object"]["id"]]) == 1
+
+
+def test_another_run_of_a_roleplay_gets_statements_of_its_own(db, roleplay_course):
+    """Play again: the same moves in a new run are new events, with ids of their own."""
+    sam = make_user(db)
+    first = play(db, roleplay_course, sam, ["offer-discount"])
+    again = play(db, roleplay_course, sam, ["offer-discount"])
+    assert first.id != again.id
+    answered = stored(db, "answered")
+    assert len(answered) == 2 and answered[0]["id"] != answered[1]["id"]
+    assert {s["context"]["registration"] for s in answered} == {
+        xapi.run_registration(HOME, first.id),
+        xapi.run_registration(HOME, again.id),
+    }
 
 
 def test_a_section_read_twice_leaves_one_statement_each(db, recorder):

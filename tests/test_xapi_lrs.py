@@ -23,6 +23,7 @@ from arrowhead.course import load_course
 from arrowhead.lrs import Forwarder, LrsConfig, Refused, Unavailable, push
 from arrowhead.statements import Recorder
 from arrowhead.store import learning
+from arrowhead.store import roleplays as roleplay_store
 from arrowhead.store import xapi as outbox
 
 
@@ -82,6 +83,22 @@ def test_push_sends_every_statement_once_and_marks_it_sent(db, events, ralph, co
     assert arrived(ralph, events) == Counter(events)
     assert outbox.count_pending(db) == 0
     assert push(db, config).sent == 0  # nothing left, nothing sent again
+
+
+def test_a_roleplay_runs_statements_reach_the_lrs(db, roleplay_root, home, ralph, config):
+    """Steps chosen, the ending and the module's progress, as the LRS itself accepts them."""
+    course = load_course(roleplay_root)
+    roleplay = course.roleplay("first-call")
+    recorder = Recorder(course, home)
+    sam = make_user(db)
+    run = roleplay_store.start_run(db, sam.id, roleplay.id, NOW)
+    for position, option_id in enumerate(["send-brochure", "ask-why", "meet-director"]):
+        statements = recorder.roleplay_choice(run, roleplay, position)
+        roleplay_store.record_choice(db, run, roleplay, position, option_id, NOW, statements)
+    ids = [json.loads(text)["id"] for text in outbox.statements_since(db)]
+    assert len(ids) == 5  # three moves, the ending, the module's progress
+    assert push(db, config).sent == 5
+    assert arrived(ralph, ids) == Counter(ids)
 
 
 def test_an_outage_in_the_middle_of_a_push_loses_and_doubles_nothing(db, events, ralph, config):

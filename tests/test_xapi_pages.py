@@ -8,7 +8,7 @@ from conftest import NOW, app_for, make_user
 
 from arrowhead.store import workshops as workshop_store
 from arrowhead.store import xapi as outbox
-from arrowhead.workshops import DeckEntry
+from arrowhead.workshops import DeckEntry, RoleplayEntry
 
 UI = "arrowhead/ui/"
 
@@ -72,5 +72,49 @@ def test_a_signed_in_learners_vote_stores_its_statement(app_env):
         workshop_store.act(app_env, fran, workshop.id, action, NOW)
     at.run()
     at.button(key="vote_0_1_strategic").click().run()
+    assert not at.exception
+    assert verbs(app_env) == ["responded"]
+
+
+def test_playing_a_roleplay_to_its_ending_stores_its_statements(roleplay_root, app_env):
+    sam = make_user(app_env)
+    at = app_for(app_env, sam, UI + "roleplay_page.py", id="first-call")
+    button(at, "Start the role-play").click().run()
+    for option in ("ask-goals", "propose-pilot", "meet-director"):
+        at.radio[0].set_value(option)
+        button(at, "Make this move").click().run()
+        assert not at.exception
+    assert verbs(app_env) == [
+        "answered",
+        "answered",
+        "answered",
+        "completed",
+        "progressed",  # the role-play is one of alpha's steps
+    ]
+    statements = [json.loads(text) for text in outbox.statements_since(app_env)]
+    assert [s["result"]["response"] for s in statements[:3]] == [
+        "ask-goals",
+        "propose-pilot",
+        "meet-director",
+    ]
+    ending = statements[3]
+    assert ending["object"]["id"] == "http://localhost:8501/xapi/roleplay/first-call"
+    assert ending["result"]["success"] is True and ending["result"]["completion"] is True
+    # A reload of the ending page stores nothing more.
+    at.run()
+    assert len(verbs(app_env)) == 5
+
+
+def test_a_signed_in_learners_roleplay_step_vote_stores_its_statement(roleplay_root, app_env):
+    fran = make_user(app_env, "fran", roles=("facilitator",))
+    lou = make_user(app_env, "lou")
+    deck = workshop_store.save_deck(app_env, fran, "Calls", [RoleplayEntry("first-call")], NOW)
+    workshop = workshop_store.start_workshop(app_env, fran, deck.id, NOW)
+    at = app_for(app_env, lou, page=UI + "join_page.py", code=workshop.join_code)
+    at.button(key="join_submit").click().run()
+    for action in ("next", "open"):
+        workshop_store.act(app_env, fran, workshop.id, action, NOW)
+    at.run()
+    at.button(key="vote_0_0_1_ask-goals").click().run()
     assert not at.exception
     assert verbs(app_env) == ["responded"]

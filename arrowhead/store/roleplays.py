@@ -20,7 +20,9 @@ from arrowhead.accounts import User
 from arrowhead.quizzes import MAX_POINTS
 from arrowhead.roleplays import Position, Roleplay, walk
 from arrowhead.store import teams as team_store
+from arrowhead.store import xapi as outbox
 from arrowhead.store.database import MIGRATION_SETS, immediate, iso
+from arrowhead.store.xapi import Statements
 
 roleplay_migrations = Migrations("arrowhead-roleplays")
 MIGRATION_SETS.append(roleplay_migrations)
@@ -221,12 +223,14 @@ def record_choice(
     position: int,
     option_id: str,
     now: datetime,
+    xapi: Statements | None = None,
 ) -> Recorded:
     """Store a choice the moment it is made, and finish the run if it reached an ending.
 
     position is how many choices the page had seen when it offered the step: if another
     tab (or a double click) has stored a choice there since, that one stands and comes back
-    with already=True.
+    with already=True. The xAPI statements (see arrowhead/statements.py) are stored in the
+    same transaction as a new choice; a choice that was already there adds none.
     """
     with immediate(db):
         current = own_run(db, run.id, run.user_id)
@@ -264,6 +268,7 @@ def record_choice(
                    WHERE id = ? AND finished_at IS NULL""",
                 [iso(now), ending.id, ending.score, run.id],
             )
+        outbox.record(db, xapi)
         stored = choices_in(db, run.id)[position]
         return Recorded(stored, False, _get_run(db, run.id))
 

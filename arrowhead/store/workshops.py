@@ -966,13 +966,15 @@ def cast_roleplay_vote(
     round_: int,
     option_id: str,
     now: datetime,
+    xapi: Statements | None = None,
 ) -> None:
     """Record the participant's vote on a role-play step, replacing an earlier one while voting is open.
 
     The vote names the step it was cast for (`move`: the decisions made before it):
     one that arrives after voting closed, or after the room decided that step and
     moved on, is refused with a sentence saying which vote was lost. Role-play votes
-    go on no learner's record: the route is the room's, not theirs.
+    go on no learner's record: the route is the room's, not theirs. A signed-in
+    learner's vote still sends its xAPI statement, as a scenario vote does.
     """
     with immediate(db):
         workshop = _get(db, participant.workshop_id, now)
@@ -989,6 +991,7 @@ def cast_roleplay_vote(
                DO UPDATE SET option_id = excluded.option_id, voted_at = excluded.voted_at""",
             [participant.workshop_id, participant.id, position, move, round_, option_id, iso(now)],
         )
+        outbox.record(db, xapi)
 
 
 def follow(

@@ -79,7 +79,24 @@ def vote_step(
         on_step = move == len(play.moves)
         if on_step and (play.step is None or play.step.option(option_id) is None):
             raise WorkshopError("That option is no longer on this step.")
-        store.cast_roleplay_vote(db, participant, position, move, round_, option_id, now)
+        statements = (
+            components.xapi().workshop_step_vote(
+                participant.user_id,
+                participant.workshop_id,
+                play.roleplay,
+                play.step.id,
+                position=position,
+                move=move,
+                round_=round_,
+                option_id=option_id,
+                now=now,
+            )
+            if on_step and play.step is not None
+            else None  # the store refuses a vote on a step the room has left
+        )
+        store.cast_roleplay_vote(
+            db, participant, position, move, round_, option_id, now, statements
+        )
     except WorkshopError as err:
         st.session_state[MESSAGE_KEY] = str(err)
 

@@ -125,7 +125,10 @@ def submit_move(run: Run, position: int) -> None:
         st.session_state[NO_CHOICE_KEY] = True
         return
     try:
-        recorded = store.record_choice(db, run, roleplay, position, choice, components.now())
+        statements = components.xapi().roleplay_choice(run, roleplay, position)
+        recorded = store.record_choice(
+            db, run, roleplay, position, choice, components.now(), statements
+        )
     except RunError as err:
         st.session_state[PROBLEM_KEY] = str(err)
         return
