@@ -15,6 +15,8 @@ SHIPPED = load_course(ROOT)
 FIRST_QUIZ = SHIPPED.quiz("three-styles")
 SCENARIOS = len(FIRST_QUIZ.scenarios)
 SECTIONS = len(SHIPPED.module("three-styles").sections)
+# The module's steps on the course map: its sections, its role-plays and its quiz.
+STEPS = SECTIONS + len(SHIPPED.roleplays_for("three-styles")) + 1
 XSS_NAME = "Ada <img src=x onerror=alert(1)>"
 
 
@@ -81,7 +83,7 @@ def test_new_learner_reads_takes_a_quiz_and_keeps_it_after_reload(server, browse
     page.reload()
     expect(page.get_by_text(score)).to_be_visible(timeout=15_000)
     page.goto(server.url)
-    expect(page.get_by_text(re.compile(rf"^[12] of {SECTIONS + 1} steps"))).to_be_visible()
+    expect(page.get_by_text(re.compile(rf"^[12] of {STEPS} steps"))).to_be_visible()
     expect(page.get_by_text(XSS_NAME, exact=True)).to_be_visible()
 
     db = open_database(server.db_path)

@@ -11,8 +11,10 @@ from test_browser import SHIPPED, seed_admin
 
 from arrowhead import journey
 from arrowhead.certificates import shown_code
+from arrowhead.roleplays import best_route
 from arrowhead.store import accounts, learning
 from arrowhead.store import certificates as certificate_store
+from arrowhead.store import roleplays as roleplay_store
 from arrowhead.store.database import open_database
 
 pytestmark = pytest.mark.browser
@@ -20,7 +22,8 @@ LATIN_NAME = "Zoë 👩‍💻 Ng"
 
 
 def seed_learner_who_passed_every_quiz(server, name: str) -> int:
-    """A learner whose best move in every scenario of every shipped quiz is stored: all passed."""
+    """A learner whose best move in every scenario of every shipped quiz is stored (all passed),
+    and who has played every shipped role-play along its best moves to an ending."""
     seed_admin(server)
     db = open_database(server.db_path)
     user = accounts.create_user(db, "zoe", name, "password123", NOW, ("learner",))
@@ -28,6 +31,13 @@ def seed_learner_who_passed_every_quiz(server, name: str) -> int:
         attempt = learning.start_attempt(db, user.id, quiz.id, NOW)
         for scenario in quiz.scenarios:
             journey.answer_scenario(db, attempt, quiz, scenario.id, scenario.best.id, NOW)
+    for roleplay in SHIPPED.roleplays:
+        run = roleplay_store.start_run(db, user.id, roleplay.id, NOW)
+        route = best_route(roleplay)
+        assert route is not None
+        for position, (_step, option) in enumerate(route.route):
+            run = roleplay_store.record_choice(db, run, roleplay, position, option.id, NOW).run
+        assert run.finished
     db.close()
     return user.id
 
