@@ -9,12 +9,13 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from arrowhead import coaching, teams
+from arrowhead import coaching, teams, trends
 from arrowhead.quizzes import MAX_POINTS
 from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
 from arrowhead.store import teams as team_store
+from arrowhead.store import trends as trend_store
 from arrowhead.store.learning import Attempt
-from arrowhead.ui import coaching_parts, components
+from arrowhead.ui import coaching_parts, components, trend_parts
 
 user = components.require_viewer()
 db = components.database()
@@ -155,6 +156,14 @@ with st.expander(f"Every answer ({len(answers)})"):
         width="stretch",
         key="learner_answers",
     )
+
+st.subheader(f"The last {trends.WEEKS} weeks", anchor=False)
+trend_parts.trend_section(
+    trends.weekly_trend(
+        trend_store.learner_trend(db, user, learner.id, course, now), trends.trend_weeks(now)
+    ),
+    key="learner_trend",
+)
 
 st.subheader("Selling style", anchor=False)
 tallies = team_store.choice_tallies_of(db, user, learner.id, best_styles(course.quizzes))

@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from arrowhead import teams
+from arrowhead import teams, trends
 from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
 from arrowhead.store import assignments as assignment_store
 from arrowhead.store import teams as team_store
+from arrowhead.store import trends as trend_store
 from arrowhead.teams import TeamError
-from arrowhead.ui import answer_parts, coaching_parts, components, heatmap
+from arrowhead.ui import answer_parts, coaching_parts, components, heatmap, trend_parts
 
 
 def roster_filters() -> tuple[str, list[str]]:
@@ -54,6 +55,18 @@ if team_id is None:
     heatmap.comparison_table(
         teams.compare_teams(rows, [t.name for t in team_store.teams_for(db, user)])
     )
+
+# This week first: who finished, who got stuck, who went quiet.
+monday = trends.week_start(now)
+trend_parts.week_summary(
+    trends.week_summary(
+        rows,
+        trend_store.week_steps(db, user, team_id, course, monday),
+        trend_store.stuck_moments(db, user, team_id, course, monday),
+        course,
+        now,
+    )
+)
 
 col1, col2, col3, col4 = st.columns(4)
 col1.metric("Learners", totals.learners)
@@ -151,6 +164,14 @@ if by_label:
     )
 
 coaching_parts.assignments_section(db, user, course, team, work, duties, rows, now.date())
+
+st.subheader(f"The last {trends.WEEKS} weeks", anchor=False)
+trend_parts.trend_section(
+    trends.weekly_trend(
+        trend_store.team_trend(db, user, team_id, course, now), trends.trend_weeks(now)
+    ),
+    key="team_trend",
+)
 
 st.subheader("Best score per module", anchor=False)
 if team is None:

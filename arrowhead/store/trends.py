@@ -1,0 +1,151 @@
+"""Weekly counts for the trends and the "this week" summary, counted in SQL inside the viewer's scope.
+
+Like every team read, each function takes the viewer and answers only about
+learners in their scope (store.teams decides it); `now` comes from the caller,
+so the weeks are the caller's, and tests can fix them.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from arrowhead.accounts import User
+from arrowhead.course import Course
+from arrowhead.store.database import iso
+from arrowhead.store.teams import _SCOPE, _scope, manages
+from arrowhead.teams import STUCK_FAILURES
+from arrowhead.trends import WEEK, StuckMoment, WeekSteps, WeekTally, trend_weeks
+
+_ONE = "scope(user_id) AS (SELECT :user)"
+
+# Each learner's first finished self-paced attempt per quiz (SQLite takes the bare
+# columns from the row holding min(id)), and their first passing attempt per quiz.
+# Both walk attempts_by_user_source_quiz learner by learner: no sort of the table.
+_FIRSTS_AND_PASSES = """
+firsts(user_id, attempt_id, finished_at, score) AS (
+    SELECT a.user_id, min(a.id), a.finished_at, a.score
+    FROM scope JOIN attempts a ON a.user_id = scope.user_id AND a.source = 'self'
+    WHERE a.finished_at IS NOT NULL AND a.quiz_id IN (SELECT value FROM json_each(:quizzes))
+    GROUP BY a.user_id, a.quiz_id),
+passes(user_id, quiz_id, finished_at) AS (
+    SELECT a.user_id, a.quiz_id, min(a.finished_at)
+    FROM scope JOIN attempts a ON a.user_id = scope.user_id AND a.source = 'self'
+    WHERE a.passed = 1 AND a.finished_at IS NOT NULL
+      AND a.quiz_id IN (SELECT value FROM json_each(:quizzes))
+    GROUP BY a.user_id, a.quiz_id)"""
+
+# Whole weeks since the first Monday, in integer seconds: a moment at Monday
+# 00:00:00 falls in the week it starts, a second before it in the week before.
+_WEEK_OF = "(CAST(strftime('%s', {column}) AS INTEGER) - :first_epoch) / :week_seconds"
+
+_WEEKLY = f"""
+SELECT week, sum(passed), sum(firsts), sum(points) FROM (
+    SELECT {_WEEK_OF.format(column="finished_at")} AS week, 1 AS passed, 0 AS firsts, 0 AS points
+    FROM passes WHERE finished_at >= :first AND finished_at < :end
+    UNION ALL
+    SELECT {_WEEK_OF.format(column="finished_at")}, 0, 1, score
+    FROM firsts WHERE finished_at >= :first AND finished_at < :end)
+GROUP BY week ORDER BY week"""
+
+
+def _week_params(course: Course, now: datetime) -> dict:
+    weeks = trend_weeks(now)
+    return {
+        "quizzes": json.dumps([q.id for q in course.quizzes]),
+        "first": iso(weeks[0]),
+        "end": iso(weeks[-1] + WEEK),
+        "first_epoch": int(weeks[0].timestamp()),
+        "week_seconds": int(WEEK.total_seconds()),
+    }
+
+
+def team_trend(
+    db: Database, viewer: User, team_id: int | None, course: Course, now: datetime
+) -> list[WeekTally]:
+    """Per week of the trend: first passes and first-attempt scores of a team in scope
+    (or every team in scope), for the quizzes the course has; weeks with nothing left out."""
+    params = {"teams": json.dumps(_scope(db, viewer, team_id)), **_week_params(course, now)}
+    return [
+        WeekTally(*row)
+        for row in db.execute(f"WITH {_SCOPE}, {_FIRSTS_AND_PASSES} {_WEEKLY}", params)
+    ]
+
+
+def learner_trend(
+    db: Database, viewer: User, user_id: int, course: Course, now: datetime
+) -> list[WeekTally]:
+    """One learner's weeks, counted as team_trend counts them, if the viewer may see them."""
+    if not manages(db, viewer, user_id):
+        return []
+    params = {"user": user_id, **_week_params(course, now)}
+    return [
+        WeekTally(*row)
+        for row in db.execute(f"WITH {_ONE}, {_FIRSTS_AND_PASSES} {_WEEKLY}", params)
+    ]
+
+
+def week_steps(
+    db: Database, viewer: User, team_id: int | None, course: Course, since: datetime
+) -> list[WeekSteps]:
+    """Per learner in scope who moved on since `since`: quizzes first passed, sections first read."""
+    params = {
+        "teams": json.dumps(_scope(db, viewer, team_id)),
+        "quizzes": json.dumps([q.id for q in course.quizzes]),
+        "sections": json.dumps([f"{m.id}/{s.id}" for m in course.modules for s in m.sections]),
+        "since": iso(since),
+    }
+    steps: dict[int, tuple[list[str], int]] = {}
+    for user_id, quiz_id in db.execute(
+        f"""WITH {_SCOPE}, {_FIRSTS_AND_PASSES}
+            SELECT user_id, quiz_id FROM passes WHERE finished_at >= :since
+            ORDER BY user_id, finished_at""",
+        params,
+    ):
+        steps.setdefault(user_id, ([], 0))[0].append(quiz_id)
+    for user_id, read in db.execute(
+        f"""WITH {_SCOPE}
+            SELECT r.user_id, count(*) FROM scope JOIN section_reads r ON r.user_id = scope.user_id
+            WHERE r.read_at >= :since
+              AND r.module_id || '/' || r.section_id IN (SELECT value FROM json_each(:sections))
+            GROUP BY r.user_id""",
+        params,
+    ):
+        steps[user_id] = (steps.get(user_id, ([], 0))[0], read)
+    return [
+        WeekSteps(user_id=user_id, first_passes=tuple(passes), sections_read=read)
+        for user_id, (passes, read) in sorted(steps.items())
+    ]
+
+
+def stuck_moments(
+    db: Database, viewer: User, team_id: int | None, course: Course, since: datetime
+) -> list[StuckMoment]:
+    """Learners in scope who became stuck since `since`: the failure that made them so, on a
+    quiz of the course they have not passed (the STUCK_FAILURES-th failed attempt)."""
+    rows = db.execute(
+        f"""WITH {_SCOPE},
+            failures AS (
+              SELECT a.user_id, a.quiz_id, a.finished_at, row_number() OVER (
+                PARTITION BY a.user_id, a.quiz_id ORDER BY a.finished_at, a.id) AS n
+              FROM scope JOIN attempts a ON a.user_id = scope.user_id AND a.source = 'self'
+              WHERE a.finished_at IS NOT NULL AND a.passed = 0
+                AND a.quiz_id IN (SELECT value FROM json_each(:quizzes)))
+            SELECT f.user_id, f.quiz_id, f.finished_at FROM failures f
+            WHERE f.n = :failures AND f.finished_at >= :since AND NOT EXISTS (
+              SELECT 1 FROM attempts p WHERE p.user_id = f.user_id AND p.source = 'self'
+                AND p.quiz_id = f.quiz_id AND p.passed = 1)
+            ORDER BY f.user_id, f.finished_at""",
+        {
+            "teams": json.dumps(_scope(db, viewer, team_id)),
+            "quizzes": json.dumps([q.id for q in course.quizzes]),
+            "failures": STUCK_FAILURES,
+            "since": iso(since),
+        },
+    )
+    return [
+        StuckMoment(user_id=user_id, quiz_id=quiz_id, at=datetime.fromisoformat(at))
+        for user_id, quiz_id, at in rows
+    ]
