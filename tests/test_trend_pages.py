@@ -98,7 +98,7 @@ def test_my_team_says_who_finished_got_stuck_and_went_quiet_this_week(app_env, w
 
 def test_my_team_draws_twelve_weeks_with_zeros_and_gaps_and_says_them_in_words(app_env, week):
     admin, mara, north, people = week
-    at = app_for(app_env, mara, TEAM)
+    at = app_for(app_env, mara, TEAM, team_view="Trends")
     spec, frames = trend_chart(at)
     full = next(f for f in frames if len(f) == trends.WEEKS)
     # Every week is on the chart: a zero where nothing was passed, a gap where nothing was
@@ -119,13 +119,17 @@ def test_my_team_draws_twelve_weeks_with_zeros_and_gaps_and_says_them_in_words(a
     assert "First attempts scored 67% on average (3 first attempts); this week 100% from 1." in (
         texts(at)
     )
+    # The week-by-week table is built when its expander is opened.
+    assert not [d for d in at.dataframe if "First attempts" in d.value.columns]
+    at.session_state["team_trend_weeks"] = True
+    at.run()
     table = next(d.value for d in at.dataframe if "First attempts" in d.value.columns)
     assert len(table) == trends.WEEKS and list(table["Quizzes passed"])[-1] == 1
 
 
 def test_all_teams_trend_adds_the_other_teams_for_an_admin(app_env, week):
     admin, mara, north, people = week
-    at = app_for(app_env, admin, TEAM, team="all")
+    at = app_for(app_env, admin, TEAM, team="all", team_view="Trends")
     assert not at.exception
     spec, frames = trend_chart(at)
     full = next(f for f in frames if len(f) == trends.WEEKS)
@@ -145,3 +149,14 @@ def test_the_learner_page_charts_that_learners_weeks(app_env, week):
     other = app_for(app_env, mara, LEARNER, learner=str(people["cleo"].id))
     assert "not in a team you manage" in texts(other)
     assert not other.get("vega_lite_chart")
+
+
+def test_my_team_draws_only_the_open_tab(app_env, week):
+    """The first screen stays light: charts are computed only in the tab that is open."""
+    admin, mara, north, people = week
+    at = app_for(app_env, mara, TEAM)
+    assert not at.exception
+    assert not at.get("vega_lite_chart")
+    assert "Assignments" in [t.label for t in at.tabs]
+    at = app_for(app_env, mara, TEAM, team_view="Best scores")
+    assert len(at.get("vega_lite_chart")) == 1

@@ -46,7 +46,7 @@ def open_database(path: Path | str) -> Database:
 def apply_migrations(db: Database) -> None:
     """Bring the schema up to date; run once at start-up, not per session."""
     # Importing the table modules registers their migration sets, core first.
-    from arrowhead.store import assignments, audit, notes, schema, teams, workshops  # noqa: F401
+    from arrowhead.store import assignments, audit, notes, schema, teams, trends, workshops  # noqa: F401
 
     # One write transaction around all sets: two processes starting at once
     # take turns, and the second finds nothing left to apply.

@@ -11,28 +11,43 @@ import json
 from datetime import datetime
 
 from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
 
 from arrowhead.accounts import User
 from arrowhead.course import Course
-from arrowhead.store.database import iso
+from arrowhead.store.database import MIGRATION_SETS, iso
+
+# After the team set: these indexes serve its scoped reads.
 from arrowhead.store.teams import _SCOPE, _scope, manages
 from arrowhead.teams import STUCK_FAILURES
 from arrowhead.trends import WEEK, StuckMoment, WeekSteps, WeekTally, trend_weeks
+
+trend_migrations = Migrations("arrowhead-trends")
+MIGRATION_SETS.append(trend_migrations)
+
+
+@trend_migrations()
+def index_by_time(db: Database) -> None:
+    """Find this week's attempts and section reads by time, not by reading every learner's."""
+    db.execute("CREATE INDEX attempts_by_finished ON attempts(finished_at)")
+    db.execute("CREATE INDEX section_reads_by_time ON section_reads(read_at)")
+
 
 _ONE = "scope(user_id) AS (SELECT :user)"
 
 # Each learner's first finished self-paced attempt per quiz (SQLite takes the bare
 # columns from the row holding min(id)), and their first passing attempt per quiz.
-# Both walk attempts_by_user_source_quiz learner by learner: no sort of the table.
+# Both walk attempts_by_user_source_quiz learner by learner (CROSS JOIN keeps scope the
+# outer loop: left to itself the planner scanned every attempt and probed the scope).
 _FIRSTS_AND_PASSES = """
 firsts(user_id, attempt_id, finished_at, score) AS (
     SELECT a.user_id, min(a.id), a.finished_at, a.score
-    FROM scope JOIN attempts a ON a.user_id = scope.user_id AND a.source = 'self'
+    FROM scope CROSS JOIN attempts a ON a.user_id = scope.user_id AND a.source = 'self'
     WHERE a.finished_at IS NOT NULL AND a.quiz_id IN (SELECT value FROM json_each(:quizzes))
     GROUP BY a.user_id, a.quiz_id),
 passes(user_id, quiz_id, finished_at) AS (
     SELECT a.user_id, a.quiz_id, min(a.finished_at)
-    FROM scope JOIN attempts a ON a.user_id = scope.user_id AND a.source = 'self'
+    FROM scope CROSS JOIN attempts a ON a.user_id = scope.user_id AND a.source = 'self'
     WHERE a.passed = 1 AND a.finished_at IS NOT NULL
       AND a.quiz_id IN (SELECT value FROM json_each(:quizzes))
     GROUP BY a.user_id, a.quiz_id)"""
@@ -98,17 +113,27 @@ def week_steps(
         "since": iso(since),
     }
     steps: dict[int, tuple[list[str], int]] = {}
+    # Driven by time (INDEXED BY: without statistics the planner walked every learner in
+    # scope instead): only this week's rows are read, then checked against the scope and,
+    # for a pass, against earlier passes.
     for user_id, quiz_id in db.execute(
-        f"""WITH {_SCOPE}, {_FIRSTS_AND_PASSES}
-            SELECT user_id, quiz_id FROM passes WHERE finished_at >= :since
-            ORDER BY user_id, finished_at""",
+        f"""WITH {_SCOPE}
+            SELECT a.user_id, a.quiz_id FROM attempts a INDEXED BY attempts_by_finished
+            WHERE a.finished_at >= :since AND a.source = 'self' AND a.passed = 1
+              AND a.quiz_id IN (SELECT value FROM json_each(:quizzes))
+              AND a.user_id IN (SELECT user_id FROM scope)
+              AND NOT EXISTS (
+                SELECT 1 FROM attempts b WHERE b.user_id = a.user_id AND b.quiz_id = a.quiz_id
+                  AND b.source = 'self' AND b.passed = 1 AND (b.finished_at < a.finished_at
+                    OR (b.finished_at = a.finished_at AND b.id < a.id)))
+            ORDER BY a.user_id, a.finished_at""",
         params,
     ):
         steps.setdefault(user_id, ([], 0))[0].append(quiz_id)
     for user_id, read in db.execute(
         f"""WITH {_SCOPE}
-            SELECT r.user_id, count(*) FROM scope JOIN section_reads r ON r.user_id = scope.user_id
-            WHERE r.read_at >= :since
+            SELECT r.user_id, count(*) FROM section_reads r INDEXED BY section_reads_by_time
+            WHERE r.read_at >= :since AND r.user_id IN (SELECT user_id FROM scope)
               AND r.module_id || '/' || r.section_id IN (SELECT value FROM json_each(:sections))
             GROUP BY r.user_id""",
         params,
@@ -125,19 +150,22 @@ def stuck_moments(
 ) -> list[StuckMoment]:
     """Learners in scope who became stuck since `since`: the failure that made them so, on a
     quiz of the course they have not passed (the STUCK_FAILURES-th failed attempt)."""
+    # Driven by time: this week's failed attempts, each checked to be the learner's
+    # STUCK_FAILURES-th failure at that quiz, on a quiz they have never passed.
     rows = db.execute(
-        f"""WITH {_SCOPE},
-            failures AS (
-              SELECT a.user_id, a.quiz_id, a.finished_at, row_number() OVER (
-                PARTITION BY a.user_id, a.quiz_id ORDER BY a.finished_at, a.id) AS n
-              FROM scope JOIN attempts a ON a.user_id = scope.user_id AND a.source = 'self'
-              WHERE a.finished_at IS NOT NULL AND a.passed = 0
-                AND a.quiz_id IN (SELECT value FROM json_each(:quizzes)))
-            SELECT f.user_id, f.quiz_id, f.finished_at FROM failures f
-            WHERE f.n = :failures AND f.finished_at >= :since AND NOT EXISTS (
-              SELECT 1 FROM attempts p WHERE p.user_id = f.user_id AND p.source = 'self'
-                AND p.quiz_id = f.quiz_id AND p.passed = 1)
-            ORDER BY f.user_id, f.finished_at""",
+        f"""WITH {_SCOPE}
+            SELECT a.user_id, a.quiz_id, a.finished_at FROM attempts a INDEXED BY attempts_by_finished
+            WHERE a.finished_at >= :since AND a.source = 'self' AND a.passed = 0
+              AND a.quiz_id IN (SELECT value FROM json_each(:quizzes))
+              AND a.user_id IN (SELECT user_id FROM scope)
+              AND (SELECT count(*) FROM attempts b WHERE b.user_id = a.user_id
+                     AND b.quiz_id = a.quiz_id AND b.source = 'self' AND b.passed = 0
+                     AND (b.finished_at < a.finished_at
+                       OR (b.finished_at = a.finished_at AND b.id < a.id))) = :failures - 1
+              AND NOT EXISTS (
+                SELECT 1 FROM attempts p WHERE p.user_id = a.user_id AND p.quiz_id = a.quiz_id
+                  AND p.source = 'self' AND p.passed = 1)
+            ORDER BY a.user_id, a.finished_at""",
         {
             "teams": json.dumps(_scope(db, viewer, team_id)),
             "quizzes": json.dumps([q.id for q in course.quizzes]),

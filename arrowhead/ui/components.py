@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -537,11 +538,14 @@ def moment(value: datetime | str | None) -> str:
     return text[:16].replace("T", " ")
 
 
-def csv_download(label: str, text: str, file_name: str, key: str) -> None:
-    """A button that downloads CSV text (built with teams.csv_text, so formulas are defused)."""
+def csv_download(label: str, text: str | Callable[[], str], file_name: str, key: str) -> None:
+    """A button that downloads CSV text (built with teams.csv_text, so formulas are defused).
+
+    Given a function instead of text, the file is built only when the button is clicked.
+    """
     st.download_button(
         label,
-        data=text.encode("utf-8"),
+        data=text.encode("utf-8") if isinstance(text, str) else lambda: text().encode("utf-8"),
         file_name=file_name,
         mime="text/csv",
         icon=":material/download:",

@@ -71,7 +71,11 @@ def trend_section(trend: list[TrendWeek], key: str) -> None:
     """The trend charts with their text equivalent: a sentence, and the numbers as a table."""
     st.altair_chart(trend_chart(trend), key=key)
     st.caption(trend_sentence(trend))
-    with st.expander("The same, week by week"):
+    # Lazy: the table is built only while the expander is open.
+    weeks = st.expander("The same, week by week", key=f"{key}_weeks", on_change="rerun")
+    with weeks:
+        if not weeks.open:
+            return
         st.dataframe(
             trend_frame(trend),
             hide_index=True,
