@@ -300,6 +300,9 @@ def test_the_learner_page_letters_each_answer_as_its_attempt_showed_it(app_env, 
     attempt = team_store.attempts_of(app_env, org.manager_a, org.ana.id)[0]
     scenario = org.course.scenario("alpha", "alpha-one").shuffled(attempt.option_seed)
     at = app_for(app_env, org.manager_a, LEARNER, learner=str(org.ana.id))
+    assert not [d for d in at.dataframe if "Choice" in d.value.columns]  # built when opened
+    at.session_state["learner_every"] = True
+    at.run()
     answers = table_with(at, "Choice")
     first = answers[answers["Scenario"] == "The first situation"]["Choice"].iloc[0]
     assert (
