@@ -141,6 +141,13 @@ def test_the_learner_page_charts_that_learners_weeks(app_env, week):
     admin, mara, north, people = week
     at = app_for(app_env, mara, LEARNER, learner=str(people["ana"].id))
     assert not at.exception
+    # The sentence is there at once; the charts are drawn when their expander is opened.
+    assert "2 quizzes passed for the first time" in texts(at)
+    assert not at.get("vega_lite_chart") or not any(
+        "hconcat" in json.loads(c.proto.spec) for c in at.get("vega_lite_chart")
+    )
+    at.session_state["learner_trend_charts"] = True
+    at.run()
     spec, frames = trend_chart(at)
     full = next(f for f in frames if len(f) == trends.WEEKS)
     assert list(full["Quizzes passed"])[-2:] == [1, 1]

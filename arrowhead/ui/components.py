@@ -346,8 +346,8 @@ def _team_from_address(default: int) -> int | None:
     return _TEAM_WORDS.get(word, query_id("team"))
 
 
-TEAM_VIEW_PARAMS = ("team", "q", "status")
-"""What My team keeps in the address: the team, the search and the status filter."""
+TEAM_VIEW_PARAMS = ("team", "q", "status", "team_view")
+"""What My team keeps in the address: the team, the search, the status filter and the open tab."""
 
 
 def team_view_params() -> dict[str, str]:

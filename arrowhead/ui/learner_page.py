@@ -166,6 +166,7 @@ trend_parts.trend_section(
         trend_store.learner_trend(db, user, learner.id, course, now), trends.trend_weeks(now)
     ),
     key="learner_trend",
+    folded=True,
 )
 
 st.subheader("Selling style", anchor=False)

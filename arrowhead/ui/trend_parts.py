@@ -67,24 +67,34 @@ def trend_chart(trend: list[TrendWeek]) -> alt.HConcatChart:
     return alt.hconcat(passed, score)
 
 
-def trend_section(trend: list[TrendWeek], key: str) -> None:
-    """The trend charts with their text equivalent: a sentence, and the numbers as a table."""
+def trend_section(trend: list[TrendWeek], key: str, folded: bool = False) -> None:
+    """The trend charts with their text equivalent: a sentence, and the numbers as a table.
+
+    Folded, the sentence stands alone and the charts wait in an expander: a page that is
+    already long and has charts of its own (the learner page) stays light until asked.
+    """
+    if folded:
+        st.caption(trend_sentence(trend))
+        charts = st.expander("The weeks as charts", key=f"{key}_charts", on_change="rerun")
+        with charts:
+            if charts.open:
+                st.altair_chart(trend_chart(trend), key=key)
+        return
     st.altair_chart(trend_chart(trend), key=key)
     st.caption(trend_sentence(trend))
     # Lazy: the table is built only while the expander is open.
     weeks = st.expander("The same, week by week", key=f"{key}_weeks", on_change="rerun")
     with weeks:
-        if not weeks.open:
-            return
-        st.dataframe(
-            trend_frame(trend),
-            hide_index=True,
-            width="stretch",
-            key=f"{key}_table",
-            column_config={
-                "First-attempt score": st.column_config.NumberColumn(format="%.0f%%"),
-            },
-        )
+        if weeks.open:
+            st.dataframe(
+                trend_frame(trend),
+                hide_index=True,
+                width="stretch",
+                key=f"{key}_table",
+                column_config={
+                    "First-attempt score": st.column_config.NumberColumn(format="%.0f%%"),
+                },
+            )
 
 
 def week_summary(summary: WeekSummary) -> None:
