@@ -87,12 +87,16 @@ def trend_sentence(trend: list[TrendWeek]) -> str:
     weeks = len(trend)
     if not passed and not firsts:
         return f"Nothing finished in the last {weeks} weeks: no quiz passed, no first attempt."
-    busiest = max(trend, key=lambda w: (w.passed, w.start))
-    text = (
-        f"In the last {weeks} weeks: {_count(passed, 'quiz', 'quizzes')} passed for the first "
-        f"time, most in the week of {_day(busiest.start)} ({busiest.passed}); "
-        f"{this.passed} this week."
-    )
+    if passed:
+        # Ties go to the latest such week: the nearer one is the more telling.
+        busiest = max(trend, key=lambda w: (w.passed, w.start))
+        text = (
+            f"In the last {weeks} weeks: {_count(passed, 'quiz', 'quizzes')} passed for the "
+            f"first time, most in the week of {_day(busiest.start)} ({busiest.passed}); "
+            f"{this.passed} this week."
+        )
+    else:
+        text = f"In the last {weeks} weeks: no quiz passed for the first time."
     if firsts:
         mean = sum((w.first_score or 0) * w.first_attempts for w in trend) / firsts
         text += (

@@ -42,3 +42,12 @@ def test_the_summary_lists_ten_names_and_counts_the_rest():
     assert lines[1] == "Nobody finished the course this week."
     assert lines[2] == "Nobody got stuck this week."
     assert lines[3].endswith("Learner 8; Learner 9; and 3 more.")
+
+
+def test_first_attempts_without_a_pass_are_said_without_a_busiest_week():
+    weeks = trends.trend_weeks(NOW)
+    trend = trends.weekly_trend([WeekTally(11, 0, 2, 80)], weeks)
+    assert trends.trend_sentence(trend) == (
+        "In the last 12 weeks: no quiz passed for the first time. First attempts scored 40% "
+        "on average (2 first attempts); this week 40% from 2."
+    )
