@@ -421,6 +421,19 @@ def style_chart(profile: Profile) -> None:
         ),
         width="stretch",
     )
+    in_words(
+        ", ".join(f"{STYLE_NAMES[s]} {percent(100 * share)}" for s, share in profile.styles.items())
+        + " of the choices."
+    )
+
+
+IN_WORDS = "In words: "
+"""How every chart's text equivalent starts, so a screen reader's user knows what it is."""
+
+
+def in_words(sentence: str) -> None:
+    """A chart's text equivalent, right under it: what the chart shows, as a sentence."""
+    st.caption(IN_WORDS + sentence)
 
 
 FIT_EXPLAINED = (
@@ -508,6 +521,19 @@ def fit_chart(profile: Profile) -> None:
         .properties(height=alt.Step(36)),
         width="stretch",
     )
+    lines = []
+    for called in STYLES:
+        chosen = profile.called_for[called]
+        if total := sum(chosen.values()):
+            picks = ", ".join(
+                f"{STYLE_NAMES[style].lower()} {chosen[style]} of {total}"
+                + (" (fits)" if style == called else "")
+                for style in sorted(STYLES, key=lambda s: s != called)
+                if chosen[style]
+            )
+            lines.append(f"when the situation called for {STYLE_NAMES[called].lower()}: {picks}")
+    if lines:
+        in_words("; ".join(lines).capitalize() + ".")
 
 
 def behaviour_chart(profile: Profile) -> None:
@@ -531,6 +557,9 @@ def behaviour_chart(profile: Profile) -> None:
             tooltip=[alt.Tooltip("Strength:Q", format=".0f")],
         ),
         width="stretch",
+    )
+    in_words(
+        ", ".join(f"{row.Behaviour} {percent(row.Strength)}" for row in data.itertuples()) + "."
     )
 
 

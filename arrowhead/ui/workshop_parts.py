@@ -161,6 +161,15 @@ def tally_line(scenario: Scenario, votes: dict[str, int]) -> str:
     return " · ".join(f"{scenario.letter(o.id)}: {votes.get(o.id, 0)}" for o in scenario.options)
 
 
+def votes_in_words(scenario: Scenario, rounds: dict[str, dict[str, int]]) -> str:
+    """The votes chart's text equivalent: the latest round's tally, then any earlier round's."""
+    *earlier, (latest, votes) = rounds.items()
+    line = "Votes — " + tally_line(scenario, votes)
+    if earlier:
+        line += f" ({latest.lower()})"
+    return line + "".join(f"; {name.lower()} — {tally_line(scenario, v)}" for name, v in earlier)
+
+
 def voted_line(voted: int, joined: int) -> str:
     """'N of M voted', or that everyone has, for the room to see at a glance."""
     if joined and voted >= joined:
