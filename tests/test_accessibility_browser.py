@@ -233,8 +233,9 @@ INSIDE = """([target, allowed]) => {
 }"""
 
 
-def serious_violations(page: Page) -> list[str]:
-    """Axe's serious and critical findings on the page as lines, leaving out only Streamlit's own."""
+def serious_violations(page: Page, accepted: set[str] | None = None) -> list[str]:
+    """Axe's serious and critical findings on the page as lines, leaving out only Streamlit's
+    own; the rules of those left out are added to accepted."""
     results = AXE.run(page).response
     lines = []
     for violation in results["violations"]:
@@ -244,6 +245,8 @@ def serious_violations(page: Page) -> list[str]:
         for node in violation["nodes"]:
             target = node["target"][0] if len(node["target"]) == 1 else None
             if known and target and page.evaluate(INSIDE, [target, known.selector]):
+                if accepted is not None:
+                    accepted.add(violation["id"])
                 continue
             lines.append(
                 f"  {violation['id']} ({violation['impact']}): {violation['help']}\n"
@@ -254,13 +257,15 @@ def serious_violations(page: Page) -> list[str]:
     return lines
 
 
-def check_pages(page: Page, urls: list[tuple[str, str]]) -> list[str]:
+def check_pages(
+    page: Page, urls: list[tuple[str, str]], accepted: set[str] | None = None
+) -> list[str]:
     """Open each page, wait for its run, run axe; the findings, each under its page."""
     found = []
     for title, url in urls:
         page.goto(url)
         wait_for_run(page)
-        lines = serious_violations(page)
+        lines = serious_violations(page, accepted)
         if lines:
             found.append(f"{title} ({url}):\n" + "\n".join(lines))
     return found
@@ -279,10 +284,17 @@ def test_every_page_offered_to_a_role_passes_axe(running, browser: Browser, role
     pages = offered(course_entries(), user)
     assert pages, f"no page offered to the {role}"
     urls = [(e.title, url) for e in pages for url in addresses(server, seeded, user, e.path)]
-    found = check_pages(page, urls)
+    accepted: set[str] = set()
+    found = check_pages(page, urls, accepted)
     context.close()
     assert not found, f"axe found serious or critical violations for the {role}:\n\n" + (
         "\n\n".join(found)
+    )
+    # Every signed-in role has a sidebar with sections: if Streamlit stops breaking a rule
+    # there, the list (and the README's) must lose it rather than excuse it unseen.
+    assert accepted == set(STREAMLIT_OWN), (
+        f"Streamlit no longer breaks {sorted(set(STREAMLIT_OWN) - accepted)}: take it out of "
+        "STREAMLIT_OWN and the README's Accessibility section"
     )
 
 
