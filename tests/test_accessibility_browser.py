@@ -9,6 +9,7 @@ seeded database (PARAMS); a page that needs none is opened bare.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -307,6 +308,15 @@ def test_the_pages_before_sign_in_pass_axe(running, browser: Browser):
         ("Join a workshop", f"{server.url}/join?code={seeded.join_code}"),
     ]
     found = running.setup_findings + check_pages(page, urls)
+    # A phone in the room: joined under a nickname, voting open, an option tapped.
+    page.get_by_label("Your nickname").fill("Sam")
+    page.get_by_role("button", name="Join").click()
+    expect(page.get_by_text("Voting is open: tap an option.")).to_be_visible(timeout=WAIT)
+    page.get_by_role("button", name=re.compile(r"^B\. ")).click()
+    expect(page.get_by_text("Your vote is in: B.")).to_be_visible(timeout=WAIT)
+    wait_for_run(page)
+    if lines := serious_violations(page):
+        found.append("A phone that joined and voted:\n" + "\n".join(lines))
     context.close()
     assert not found, "axe found serious or critical violations before sign-in:\n\n" + (
         "\n\n".join(found)
