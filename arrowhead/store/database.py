@@ -46,7 +46,19 @@ def open_database(path: Path | str) -> Database:
 def migration_sets() -> list[Migrations]:
     """Every migration set, core first: the schema this Arrowhead serves."""
     # Importing the table modules registers their migration sets, core first.
-    from arrowhead.store import assignments, audit, notes, schema, teams, workshops  # noqa: F401
+    from arrowhead.store import (  # noqa: F401
+        assignments,
+        audit,
+        certificates,
+        identities,
+        notes,
+        practice,
+        roleplays,
+        schema,
+        teams,
+        workshops,
+        xapi,
+    )
 
     return MIGRATION_SETS
 
