@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -25,8 +26,11 @@ from sqlite_utils import Database
 from team_fixtures import Org, build_org
 
 from arrowhead.accounts import User
+from arrowhead.certificates import QuizScore
 from arrowhead.scoring import grade_answer
 from arrowhead.store import assignments, learning, notes
+from arrowhead.store import certificates as certificate_store
+from arrowhead.store import roleplays as roleplay_store
 from arrowhead.store import workshops as workshop_store
 from arrowhead.store.database import apply_migrations, open_database
 from arrowhead.workshops import DeckEntry
@@ -95,6 +99,8 @@ class Seeded:
     ended_workshop: int
     join_code: str
     attempt_of_ana: int
+    run_of_ana: int
+    certificate_code: str
 
 
 def seed(db: Database, course_root: Path) -> Seeded:
@@ -132,7 +138,15 @@ def seed(db: Database, course_root: Path) -> Seeded:
         workshop_store.cast_vote(db, sam, 0, 1, grade_answer(scenario, "strategic"), now)
     workshop_store.act(db, fran, ended.id, "reveal", now)
     workshop_store.act(db, fran, ended.id, "end", now)
-    return Seeded(org, fran, live.id, ended.id, live.join_code, attempt)
+    # Ana plays the role-play to its best ending, which finishes her course: a certificate.
+    roleplay = org.course.roleplay("first-call")
+    assert roleplay is not None
+    run = roleplay_store.start_run(db, org.ana.id, roleplay.id, now)
+    for position, option in enumerate(["ask-goals", "propose-pilot", "meet-director"]):
+        run = roleplay_store.record_choice(db, run, roleplay, position, option, now).run
+    scores = [QuizScore(q.id, q.title, 100) for q in org.course.quizzes]
+    certificate = certificate_store.issue_certificate(db, org.ana.id, now.isoformat(), scores, now)
+    return Seeded(org, fran, live.id, ended.id, live.join_code, attempt, run.id, certificate.code)
 
 
 # The states each page is opened in, as query parameters, by the entry's path: the ids of
@@ -147,6 +161,9 @@ PARAMS: dict[str, Callable[[Seeded, User], list[dict[str, str]]]] = {
     "projector": lambda s, u: [{"workshop": str(s.live_workshop)}],
     "workshops": lambda s, u: [{"workshop": str(s.ended_workshop)}],
     "join": lambda s, u: [{"code": s.join_code}],
+    "roleplay": lambda s, u: [{"id": "first-call"}, {"run": str(s.run_of_ana)}],
+    "practice": lambda s, u: [{"attempt": str(s.attempt_of_ana)}],
+    "verify": lambda s, u: [{"code": s.certificate_code}],
     # An admin also gets every team compared, and the learners in no team.
     "team": lambda s, u: (
         [{"team": str(s.org.team_a)}]
@@ -192,17 +209,22 @@ class Running:
 def running(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Iterator[Running]:
     """One server on the tiny course for the whole module: first empty, to check the set-up
     page only an empty database shows, then with the seeded organisation."""
-    db_path = tmp_path_factory.mktemp("a11y") / "a11y.db"
+    folder = tmp_path_factory.mktemp("a11y")
+    db_path = folder / "a11y.db"
+    # The tiny course with the test role-play, so the role-play pages have one to show.
+    course_root = folder / "course"
+    shutil.copytree(DATA / "course", course_root)
+    shutil.copytree(DATA / "roleplays", course_root / "roleplays")
     db = open_database(db_path)
     apply_migrations(db)
-    server = Server(db_path, DATA / "course")
+    server = Server(db_path, course_root)
     try:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         setup_findings = check_pages(page, [("Set up Arrowhead", server.url)])
         expect(page.get_by_role("button", name="Create the admin account")).to_be_visible()
         context.close()
-        seeded = seed(db, DATA / "course")
+        seeded = seed(db, course_root)
         db.close()
         yield Running(server, seeded, setup_findings)
     finally:
@@ -305,6 +327,8 @@ def test_the_pages_before_sign_in_pass_axe(running, browser: Browser):
     page = context.new_page()
     urls = [
         ("Sign in", server.url),
+        ("Check a certificate", f"{server.url}/verify?code={seeded.certificate_code}"),
+        # Last: the phone below carries on from the join page.
         ("Join a workshop", f"{server.url}/join?code={seeded.join_code}"),
     ]
     found = running.setup_findings + check_pages(page, urls)

@@ -16,6 +16,7 @@ from team_fixtures import Org, build_org
 
 from arrowhead.course import load_course
 from arrowhead.scoring import grade_answer
+from arrowhead.store import roleplays as roleplay_store
 from arrowhead.store import workshops as store
 from arrowhead.ui.components import IN_WORDS
 from arrowhead.workshops import DeckEntry
@@ -29,6 +30,7 @@ CHART_FILES = {
     "facilitate_page.py": "the workshop controls",
     "projector_page.py": "the projector",
     "workshops_history_page.py": "past workshops",
+    "roleplay_parts.py": "the insight page's role-plays",
 }
 CHART_CALL = re.compile(r"\bst\.(altair_chart|vega_lite_chart|line_chart|bar_chart|area_chart)\(")
 
@@ -167,3 +169,17 @@ def test_past_workshops_say_each_scenarios_votes_in_words(app_env, revoted):
     assert said == [
         f"Votes — {tally(letters, 'strategic')} (revote); first vote — {tally(letters, 'discount')}"
     ]
+
+
+def test_the_role_play_endings_chart_is_given_as_a_table(app_env, roleplay_root):
+    org = build_org(app_env, roleplay_root)
+    roleplay = org.course.roleplay("first-call")
+    assert roleplay is not None
+    run = roleplay_store.start_run(app_env, org.ana.id, roleplay.id, NOW)
+    for position, option in enumerate(["ask-goals", "propose-pilot", "meet-director"]):
+        run = roleplay_store.record_choice(app_env, run, roleplay, position, option, NOW).run
+    at = app_for(app_env, org.manager_a, page=UI + "insight_page.py")
+    said = equivalents(at)
+    assert said and all(said), said
+    (table,) = [d.value for d in at.dataframe if "Ending" in d.value.columns]
+    assert list(table["Runs"]) == [1, 0, 0]
