@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from arrowhead.store.accounts import count_users
-from arrowhead.ui import components
+from arrowhead.ui import components, sso_parts
+from arrowhead.ui.certificate_parts import VERIFY_PATH
 from arrowhead.ui.workshop_parts import FACILITATE_PATH, JOIN_PATH, PROJECTOR_PATH
 from arrowhead.workshops import FACILITATOR_ROLES
 
@@ -52,9 +53,13 @@ ENTRIES = (
     Entry("Learn", "join_page.py", "Join a workshop", "how_to_vote", JOIN_PATH),
     Entry("Learn", "module_page.py", "Module", "menu_book", "module", hidden=True),
     Entry("Learn", "quiz_page.py", "Quiz", "quiz", "quiz", hidden=True),
+    Entry("Learn", "roleplay_page.py", "Role-play", "forum", "roleplay", hidden=True),
     Entry("Learn", "review_page.py", "Review an attempt", "rate_review", "review", hidden=True),
+    Entry("Learn", "practice_page.py", "Practice", "replay", "practice", hidden=True),
     Entry("Learn", "learner_page.py", "Learner", "person_search", "learner", hidden=True),
     Entry("Learn", "finish_page.py", "Course finished", "celebration", "finished", hidden=True),
+    # Anyone holding a certificate's code may check it, signed in or not.
+    Entry("Learn", "verify_page.py", "Check a certificate", "verified", VERIFY_PATH, hidden=True),
     Entry(
         "Workshops", "deck_page.py", "Workshop decks", "style", "workshop-decks", FACILITATOR_ROLES
     ),
@@ -100,6 +105,8 @@ ENTRIES = (
     Entry("Account", "account_page.py", "Account", "person", "account"),
 )
 EVERY_ADDRESS = {e.path for e in ENTRIES if e.path}
+# Pages offered signed out too: workshop participants and certificate checks need no account.
+PUBLIC_ADDRESSES = {JOIN_PATH, VERIFY_PATH}
 SIGN_IN = Entry("", "signin_page.py", "Sign in", "login")
 UNAVAILABLE = Entry("Learn", "unavailable_page.py", "Not available", "block", hidden=True)
 
@@ -112,7 +119,13 @@ def stand_ins(entry: Entry, paths: set[str]) -> list[st.Page]:
 
 
 db = components.database()
+components.forward_statements()
 user = components.viewer()
+if user is not None:
+    sso_parts.note_login()
+else:
+    # After st.login completes, the provider's claims sign in as an Arrowhead account.
+    user = sso_parts.viewer_from_provider()
 components.LOGIN.sync()
 
 if user is None:
@@ -121,8 +134,8 @@ if user is None:
     else:
         # A deep link opened while signed out shows the sign-in form at its own
         # address; signing in reruns the same address, so the link then works.
-        join = next(e for e in ENTRIES if e.path == JOIN_PATH)
-        pages = [SIGN_IN.page(), join.page(), *stand_ins(SIGN_IN, EVERY_ADDRESS - {JOIN_PATH})]
+        public = [e.page() for e in ENTRIES if e.path in PUBLIC_ADDRESSES]
+        pages = [SIGN_IN.page(), *public, *stand_ins(SIGN_IN, EVERY_ADDRESS - PUBLIC_ADDRESSES)]
     navigation = st.navigation(pages, position="hidden")
 else:
     offered = [e for e in ENTRIES if not e.offered_to or any(map(user.has_role, e.offered_to))]

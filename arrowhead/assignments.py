@@ -1,4 +1,5 @@
-"""Assignments: a module or quiz a manager sets a team or one learner, with a due date (pure).
+"""Assignments: a module, quiz or role-play a manager sets a team or one learner, with a due
+date (pure).
 
 Storage hands over the assignments and what each learner has done; the page
 hands over today's date. Nothing here reads the clock or the database.
@@ -15,7 +16,8 @@ from arrowhead.teams import TeamError
 
 MODULE = "module"
 QUIZ = "quiz"
-KINDS = (MODULE, QUIZ)
+ROLEPLAY = "roleplay"
+KINDS = (MODULE, QUIZ, ROLEPLAY)
 
 DONE = "done"
 DUE = "due"
@@ -31,13 +33,13 @@ DUE_SOON_DAYS = 3
 
 @dataclass(frozen=True)
 class Assignment:
-    """A module or quiz set for a team or for one learner, due on a date."""
+    """A module, quiz or role-play set for a team or for one learner, due on a date."""
 
     id: int
     kind: str
-    """MODULE or QUIZ."""
+    """MODULE, QUIZ or ROLEPLAY."""
     item_id: str
-    """The module's or the quiz's id."""
+    """The module's, the quiz's or the role-play's id."""
     due: date
     team_id: int | None
     """Set for a team assignment: it applies to everyone currently in the team."""
@@ -58,6 +60,8 @@ class Facts:
     """Sections read per module id, counting only sections the module still has."""
     passed: frozenset[str] = frozenset()
     """Ids of the quizzes passed in a self-paced attempt, at any time."""
+    played: frozenset[str] = frozenset()
+    """Ids of the role-plays played to an ending in a self-paced run, at any time."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,9 @@ def item_title(course: Course, kind: str, item_id: str) -> str | None:
     if kind == MODULE:
         module = course.module(item_id)
         return f"Module {module.number}: {module.title}" if module else None
+    if kind == ROLEPLAY:
+        roleplay = course.roleplay(item_id)
+        return f"Role-play: {roleplay.title}" if roleplay else None
     quiz = course.quiz(item_id)
     return f"Quiz: {quiz.title}" if quiz else None
 
@@ -90,7 +97,7 @@ def label(course: Course, assignment: Assignment) -> str:
 
 
 def choices(course: Course) -> dict[str, tuple[str, str]]:
-    """Everything that can be assigned, by its title: each module, then each quiz."""
+    """Everything that can be assigned, by its title: each module, each quiz, each role-play."""
     items: dict[str, tuple[str, str]] = {}
     for module in course.modules:
         items[f"Module {module.number}: {module.title}"] = (MODULE, module.id)
@@ -98,13 +105,15 @@ def choices(course: Course) -> dict[str, tuple[str, str]]:
         quiz = course.quiz_for(module.id)
         if quiz:
             items[f"Quiz: {quiz.title}"] = (QUIZ, quiz.id)
+    for roleplay in course.roleplays:
+        items[f"Role-play: {roleplay.title}"] = (ROLEPLAY, roleplay.id)
     return items
 
 
 def check_new(course: Course, kind: str, item_id: str, due: date, today: date) -> None:
     """TeamError, in plain words, if this cannot be assigned as it stands."""
     if kind not in KINDS or item_title(course, kind, item_id) is None:
-        raise TeamError("That module or quiz is not in the course.")
+        raise TeamError("That module, quiz or role-play is not in the course.")
     if due < today:
         raise TeamError("That due date has passed. Pick today or a later day.")
 
@@ -112,17 +121,21 @@ def check_new(course: Course, kind: str, item_id: str, due: date, today: date) -
 def is_done(course: Course, kind: str, item_id: str, facts: Facts) -> bool | None:
     """Whether the learner has done it; None when the course no longer has it.
 
-    A module is done when every section is read and its quiz (if it has one) passed;
-    a quiz when it is passed. Work done before the assignment counts.
+    A module is done when every section is read, its role-plays played to an ending and
+    its quiz (if it has one) passed; a quiz when it is passed; a role-play when it has been
+    played to an ending. Work done before the assignment counts.
     """
     if kind == QUIZ:
         return None if course.quiz(item_id) is None else item_id in facts.passed
+    if kind == ROLEPLAY:
+        return None if course.roleplay(item_id) is None else item_id in facts.played
     module = course.module(item_id)
     if module is None:
         return None
     quiz = course.quiz_for(module.id)
     read_all = facts.read.get(module.id, 0) >= len(module.sections)
-    return read_all and (quiz is None or quiz.id in facts.passed)
+    played_all = all(r.id in facts.played for r in course.roleplays_for(module.id))
+    return read_all and played_all and (quiz is None or quiz.id in facts.passed)
 
 
 def status(course: Course, assignment: Assignment, facts: Facts, today: date) -> str:

@@ -52,7 +52,7 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 on authoring-rule warnings too.")
 @click.option("--report", is_flag=True, help="Also print the blind-solver table: quiz by strategy.")
 def check(root: Path | None, strict: bool, report: bool) -> None:
-    """Validate every module and quiz file and lint its item writing.
+    """Validate every module, quiz and role-play file and lint its item writing.
 
     Prints each error and warning as path:line: message. Exits 1 on errors, and with
     --strict on warnings too. Thresholds: arrowhead/authoring_rules.py.
@@ -179,7 +179,9 @@ def users_add(
         if team:
             clean_team_name(team)  # a bad team name is refused before anything is written
         # The account first: a refused username or password must not leave a new empty team.
-        user = accounts.create_user(db, username, display_name, password, _now(), tuple(roles))
+        user = accounts.create_user(
+            db, username, display_name, password, _now(), tuple(roles), created_by=COMMAND_LINE
+        )
         if team:
             team_id = team_store.team_by_name(db, team) or (
                 team_store.create_team(db, COMMAND_LINE, team, _now()).id
@@ -441,6 +443,124 @@ def export_answers(
     click.echo(f"Wrote {written.answers:,} answers to {out}.")
 
 
+@cli.group("xapi")
+def xapi_group() -> None:
+    """xAPI statements of every learning event: write them to a file, or send them to an LRS."""
+
+
+def _since(value: str | None):
+    from datetime import UTC, datetime
+
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.ClickException(
+            f"--since {value!r} is not a date; write it as 2026-11-02 or 2026-11-02T09:30."
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@xapi_group.command("export")
+@click.option(
+    "--since",
+    default=None,
+    help="Only events at or after this date or time (ISO 8601, UTC unless it says otherwise).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The file to write; it must not exist yet (default: standard output).",
+)
+@_DB_OPTION
+def xapi_export(since: str | None, out: Path | None, db_path: Path | None) -> None:
+    """Write every stored xAPI statement as JSON lines, oldest first, sent or not."""
+    from arrowhead.store import xapi as outbox
+
+    moment = _since(since)
+    if out is not None and out.exists():
+        raise click.ClickException(f"{out} already exists; choose a new file name.")
+    db = _open(db_path)
+    lines = outbox.statements_since(db, moment)
+    count = 0
+    try:
+        if out is None:
+            for line in lines:
+                click.echo(line)
+                count += 1
+        else:
+            with out.open("x", encoding="utf-8") as file:
+                for line in lines:
+                    file.write(line + "\n")
+                    count += 1
+    except OSError as err:
+        raise click.ClickException(f"Could not write {out}: {err.strerror}.") from None
+    click.echo(f"Wrote {count:,} statements.", err=True)
+
+
+@xapi_group.command("push")
+@click.option(
+    "--endpoint", required=True, help="The LRS's xAPI endpoint, e.g. https://lrs.example.com/xAPI."
+)
+@click.option(
+    "--key",
+    envvar="ARROWHEAD_LRS_KEY",
+    default=None,
+    help="The LRS's key (basic-auth user name); default: ARROWHEAD_LRS_KEY.",
+)
+@click.option(
+    "--secret",
+    envvar="ARROWHEAD_LRS_SECRET",
+    default=None,
+    help="The LRS's secret (basic-auth password); default: ARROWHEAD_LRS_SECRET.",
+)
+@click.option(
+    "--batch-size",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="Statements per request.",
+)
+@click.option(
+    "--retries",
+    default=5,
+    show_default=True,
+    type=click.IntRange(0, 100),
+    help="How often to retry a batch while the LRS is unreachable, waiting 1, 2, 4… s (at most 60).",
+)
+@_DB_OPTION
+def xapi_push(
+    endpoint: str,
+    key: str | None,
+    secret: str | None,
+    batch_size: int,
+    retries: int,
+    db_path: Path | None,
+) -> None:
+    """Send every statement no LRS has accepted yet, in batches; safe to run again at any time.
+
+    A statement is marked sent only once the LRS has accepted it; after an outage
+    or a crash, run it again: what is left is sent, nothing twice.
+    """
+    from arrowhead.lrs import LrsConfig, LrsError, push
+    from arrowhead.store import xapi as outbox
+
+    db = _open(db_path)
+    total = outbox.count_pending(db)
+    click.echo(f"{total:,} statements to send to {endpoint}.", err=True)
+    config = LrsConfig(endpoint, key, secret, batch_size=batch_size)
+    try:
+        result = push(db, config, retries=retries)
+    except LrsError as err:
+        left = outbox.count_pending(db)
+        raise click.ClickException(
+            f"{err} Sent {total - left:,}; {left:,} left in the outbox for the next push."
+        ) from None
+    click.echo(f"Sent {result.sent:,} statements; {result.left:,} left.")
+
+
 @cli.command()
 @click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
 @_DB_OPTION
@@ -460,6 +580,34 @@ def backup(destination: Path, db_path: Path | None) -> None:
     finally:
         db.close()
     click.echo(f"Backed up to {destination} ({size:,} bytes).")
+
+
+@cli.command()
+@click.argument("copy", type=click.Path(dir_okay=False, path_type=Path))
+@_DB_OPTION
+@click.option("--force", is_flag=True, help="Restore even a copy older than the live database.")
+def restore(copy: Path, db_path: Path | None, force: bool) -> None:
+    """Put COPY (a backup) in place of the database; the replaced file is kept beside it.
+
+    Refuses a damaged copy, one made by a newer Arrowhead, one older than the live
+    database (unless --force), and a database the app still has open: stop it first.
+    """
+    from arrowhead.store.restore import RestoreRefused, check_copy, restore_database
+
+    live = db_path or settings_from(os.environ).db_path
+    try:
+        report = check_copy(copy)
+        kept = restore_database(copy, live, _now(), force=force)
+    except RestoreRefused as err:
+        raise click.ClickException(str(err)) from None
+    except OSError as err:
+        raise click.ClickException(f"Could not restore: {err.strerror or err}.") from None
+    click.echo(
+        f"Restored {live} from {copy}: {report.users:,} people, {report.answers:,} answers, "
+        f"newest record {report.latest or 'none'}."
+    )
+    if live.with_name(kept.name).exists():
+        click.echo(f"The replaced database is kept at {kept}.")
 
 
 if __name__ == "__main__":

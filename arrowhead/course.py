@@ -1,4 +1,4 @@
-"""The whole course: every module and quiz under a content root, cross-checked (pure)."""
+"""The whole course: every module, quiz and role-play under a content root, cross-checked (pure)."""
 
 from __future__ import annotations
 
@@ -8,19 +8,22 @@ from pathlib import Path
 from arrowhead.content import Module, load_module
 from arrowhead.problems import ContentError, Problem
 from arrowhead.quizzes import Quiz, Scenario, load_quiz
+from arrowhead.roleplays import Roleplay, load_roleplay
 
 MODULES_DIR = "modules"
 QUIZZES_DIR = "quizzes"
+ROLEPLAYS_DIR = "roleplays"
 
 
 @dataclass(frozen=True)
 class Course:
-    """Every valid module and quiz, in order, and every problem found on the way."""
+    """Every valid module, quiz and role-play, in order, and every problem found on the way."""
 
     modules: tuple[Module, ...]
     quizzes: tuple[Quiz, ...]
     problems: tuple[Problem, ...] = field(default=())
     """Problems in files that were left out, and cross-reference problems."""
+    roleplays: tuple[Roleplay, ...] = field(default=())
 
     def module(self, module_id: str) -> Module | None:
         """The module with that id, or None."""
@@ -39,6 +42,14 @@ class Course:
         quiz = self.quiz(quiz_id)
         return quiz.scenario(scenario_id) if quiz else None
 
+    def roleplay(self, roleplay_id: str) -> Roleplay | None:
+        """The role-play with that id, or None."""
+        return next((r for r in self.roleplays if r.id == roleplay_id), None)
+
+    def roleplays_for(self, module_id: str) -> tuple[Roleplay, ...]:
+        """The role-plays that count toward a module, in order."""
+        return tuple(r for r in self.roleplays if r.module_id == module_id)
+
     @property
     def scenario_count(self) -> int:
         """How many scenarios the course holds."""
@@ -47,15 +58,23 @@ class Course:
     def summary(self) -> str:
         """One line: what the course holds."""
         sections = sum(len(m.sections) for m in self.modules)
-        return (
+        summary = (
             f"{len(self.modules)} modules, {sections} sections, "
             f"{len(self.quizzes)} quizzes, {self.scenario_count} scenarios"
         )
+        if self.roleplays:
+            count = len(self.roleplays)
+            summary += f", {count} role-play{'' if count == 1 else 's'}"
+        return summary
 
 
 def content_fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
     """Name, size and change time of every content file: changes when an author saves."""
-    files = sorted((root / MODULES_DIR).glob("*.md")) + sorted((root / QUIZZES_DIR).glob("*.toml"))
+    files = (
+        sorted((root / MODULES_DIR).glob("*.md"))
+        + sorted((root / QUIZZES_DIR).glob("*.toml"))
+        + sorted((root / ROLEPLAYS_DIR).glob("*.toml"))
+    )
     fingerprint = []
     for path in files:
         try:
@@ -67,7 +86,7 @@ def content_fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 def load_course(root: Path) -> Course:
-    """Load every module and quiz under root; a broken file is reported and left out."""
+    """Load every module, quiz and role-play under root; a broken file is reported and left out."""
     problems: list[Problem] = []
     modules: list[Module] = []
     for path in sorted((root / MODULES_DIR).glob("*.md")):
@@ -81,14 +100,22 @@ def load_course(root: Path) -> Course:
             quizzes.append(load_quiz(path, root))
         except ContentError as err:
             problems.extend(err.problems)
+    roleplays: list[Roleplay] = []
+    for path in sorted((root / ROLEPLAYS_DIR).glob("*.toml")):
+        try:
+            roleplays.append(load_roleplay(path, root))
+        except ContentError as err:
+            problems.extend(err.problems)
     modules = _unique_modules(modules, problems)
     quizzes = _linked_quizzes(quizzes, modules, problems, root)
+    roleplays = _linked_roleplays(roleplays, modules, problems, root)
     if not modules and not problems:
         problems.append(Problem(MODULES_DIR, 1, "no module files (modules/NN-slug.md) found"))
     return Course(
         modules=tuple(sorted(modules, key=lambda m: (m.number, m.id))),
         quizzes=tuple(sorted(quizzes, key=lambda q: (q.number, q.id))),
         problems=tuple(problems),
+        roleplays=tuple(sorted(roleplays, key=lambda r: (r.number, r.id))),
     )
 
 
@@ -159,6 +186,42 @@ def _linked_quizzes(
     for module in modules:
         if module.id not in by_module and not any(p.path.startswith(QUIZZES_DIR) for p in problems):
             problems.append(Problem(module.path, 1, f"module '{module.id}' has no quiz"))
+    return kept
+
+
+def _linked_roleplays(
+    roleplays: list[Roleplay], modules: list[Module], problems: list[Problem], root: Path
+) -> list[Roleplay]:
+    """Keep role-plays that name an existing module and have a course-unique id."""
+    module_ids = {m.id for m in modules}
+    module_files = {p.stem.split("-", 1)[-1] for p in (root / MODULES_DIR).glob("*.md")}
+    home: dict[str, str] = {}
+    kept: list[Roleplay] = []
+    for roleplay in roleplays:
+        lines = _lines(root / roleplay.path)
+        module_line = next(
+            (i + 1 for i, text in enumerate(lines) if text.lstrip().startswith("module")), 1
+        )
+        if roleplay.module_id not in module_ids:
+            if roleplay.module_id in module_files:
+                message = (
+                    f"role-play names module '{roleplay.module_id}', which has problems of its own"
+                )
+            else:
+                message = f"role-play names module '{roleplay.module_id}', which does not exist"
+            problems.append(Problem(roleplay.path, module_line, message))
+            continue
+        if roleplay.id in home:
+            problems.append(
+                Problem(
+                    roleplay.path,
+                    1,
+                    f"duplicate role-play id '{roleplay.id}' (also {home[roleplay.id]})",
+                )
+            )
+            continue
+        home[roleplay.id] = roleplay.path
+        kept.append(roleplay)
     return kept
 
 

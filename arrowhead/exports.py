@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -47,6 +49,12 @@ at the click Streamlit reads the whole file into the server's memory to send it.
 
 PROGRESS_EVERY = 5_000
 """Rows between progress reports."""
+
+TEMP_PREFIX = "arrowhead-answers-"
+"""The name every prepared file's temporary folder starts with."""
+KEEP_TEMP_FOR = timedelta(days=1)
+"""A prepared file older than this belongs to a session that has ended: it is swept away.
+A session that keeps a file offered for longer is told to prepare it again."""
 
 
 @dataclass(frozen=True)
@@ -120,8 +128,12 @@ def write_answers_to_temp(
     bests: Mapping[str, str],
     on_progress: Callable[[int], None] | None = None,
 ) -> AnswersFile:
-    """write_answers into a new temporary folder; the caller deletes it with discard()."""
-    path = Path(tempfile.mkdtemp(prefix="arrowhead-answers-")) / "answers.csv"
+    """write_answers into a new temporary folder; the caller deletes it with discard().
+
+    Files that sessions which ended never discarded are swept first.
+    """
+    sweep_old_exports(datetime.now().astimezone())
+    path = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX)) / "answers.csv"
     try:
         return write_answers(db, viewer, team_id, bests, path, on_progress)
     except BaseException:
@@ -149,6 +161,29 @@ def read_if_current(db: Database, viewer: Actor, prepared: AnswersFile) -> bytes
 def discard(prepared: AnswersFile) -> None:
     """Delete a file made by write_answers_to_temp, and its temporary folder."""
     _remove(prepared.path)
+
+
+def sweep_old_exports(now: datetime, folder: Path | None = None) -> int:
+    """Delete prepared files older than KEEP_TEMP_FOR from the temp folder; how many went.
+
+    A session that ends (a closed tab, a restart) never calls discard(): without a
+    sweep, every file prepared there would stay on the server's disk for good.
+    """
+    root = Path(folder or tempfile.gettempdir())
+    cutoff = (now - KEEP_TEMP_FOR).timestamp()
+    swept = 0
+    for candidate in root.glob(TEMP_PREFIX + "*"):
+        try:
+            # A folder's own time changes when its file is made; the file's when it is written.
+            newest = max(
+                [candidate.stat().st_mtime] + [f.stat().st_mtime for f in candidate.iterdir()]
+            )
+        except OSError:
+            continue  # gone already, or not ours to read
+        if candidate.is_dir() and newest < cutoff:
+            shutil.rmtree(candidate, ignore_errors=True)
+            swept += 1
+    return swept
 
 
 def _remove(path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from statistics import mean
 
@@ -17,7 +18,8 @@ from arrowhead.blind import STRATEGIES, is_suspect, quiz_report, sentences, term
 from arrowhead.content import Module
 from arrowhead.course import QUIZZES_DIR, Course
 from arrowhead.problems import Problem, find_key_line, table_headers
-from arrowhead.quizzes import BEHAVIOURS, LETTERS, MAX_POINTS, Quiz, Scenario
+from arrowhead.quizzes import BEHAVIOURS, LETTERS, MAX_POINTS, Option, Quiz, Scenario
+from arrowhead.roleplays import Roleplay, RoleplayLines, Step, best_route
 
 WARNING = "warning"
 
@@ -30,9 +32,11 @@ def lint_course(course: Course, root: Path) -> list[Problem]:
         warnings += lint_module(module, files.lines(module.path))
     for quiz in course.quizzes:
         warnings += lint_quiz(quiz, files.lines(quiz.path))
+    for roleplay in course.roleplays:
+        warnings += lint_roleplay(roleplay, files.lines(roleplay.path))
     warnings += behaviour_balance(course.quizzes)
     warnings += tempting_partnership(course.quizzes)
-    warnings += cue_words(course.quizzes, files)
+    warnings += cue_words(course.quizzes, files, course.roleplays)
     warnings += duplicate_names(course, files)
     return sorted(set(warnings), key=lambda p: (p.path, p.line, p.message))
 
@@ -84,6 +88,19 @@ class _QuizLines:
             return found or 1
         start, end = self._span(scenario, option)
         return (find_key_line(self.lines, key, start, end) if key else None) or start + 1
+
+
+class _RoleplayWhere:
+    """Finds a role-play's lines the way _QuizLines finds a quiz's: its steps as scenarios."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = RoleplayLines(lines)
+
+    def at(self, scenario: int | None = None, option: int | None = None, key: str = "") -> int:
+        """1-based line of a key (or the table header) of the role-play, a step or an option."""
+        if scenario is None:
+            return self.lines.top(key)
+        return self.lines.step(scenario, key, option)
 
 
 def _warn(path: str, line: int, message: str, scenario: Scenario | None = None) -> Problem:
@@ -221,7 +238,9 @@ def _judging_terms(text: str) -> list[str]:
     ]
 
 
-def _lengths(path: str, scenario: Scenario, index: int, where: _QuizLines) -> list[Problem]:
+def _lengths(
+    path: str, scenario: Scenario, index: int, where: _QuizLines | _RoleplayWhere
+) -> list[Problem]:
     warnings: list[Problem] = []
     lengths = [len(o.text) for o in scenario.options]
     best = _best_index(scenario)
@@ -337,6 +356,129 @@ def _blind(quiz: Quiz, where: _QuizLines) -> list[Problem]:
     return warnings
 
 
+# ---------------------------------------------------------------- one role-play
+
+
+def step_as_scenario(roleplay: Roleplay, step: Step) -> Scenario:
+    """A role-play step seen as a quiz scenario, so that the scenario rules apply to it."""
+    return Scenario(
+        id=step.id,
+        title=roleplay.title,
+        situation=step.situation,
+        question=step.question,
+        behaviour=step.behaviour,
+        discussion=step.discussion,
+        options=tuple(
+            Option(
+                id=o.id,
+                text=o.text,
+                points=o.points,
+                style=o.style,
+                behaviour=None,
+                feedback=o.reply,
+            )
+            for o in step.options
+        ),
+    )
+
+
+def lint_roleplay(roleplay: Roleplay, lines: list[str]) -> list[Problem]:
+    """The scenario rules for each step, best-is-longest over the steps, and the best route."""
+    where = _RoleplayWhere(lines)
+    path = roleplay.path
+    warnings: list[Problem] = []
+    found = _judging_terms(roleplay.title)
+    if found:
+        warnings.append(
+            _warn(
+                path,
+                where.at(key="title"),
+                f"the title uses {', '.join(repr(t) for t in found)}: keep titles and "
+                "questions neutral, with no course term or judging word",
+            )
+        )
+    for index, step in enumerate(roleplay.steps):
+        scenario = step_as_scenario(roleplay, step)
+        step_warnings: list[Problem] = []
+        found = _judging_terms(step.question)
+        if found:
+            step_warnings.append(
+                _warn(
+                    path,
+                    where.at(index, key="question"),
+                    f"the question uses {', '.join(repr(t) for t in found)}: keep titles and "
+                    "questions neutral, with no course term or judging word",
+                    scenario,
+                )
+            )
+        step_warnings += _lengths(path, scenario, index, where)
+        for option_index, option in enumerate(step.options):
+            if option.points in rules.FORBIDDEN_POINTS:
+                step_warnings.append(
+                    _warn(
+                        path,
+                        where.at(index, option_index, "points"),
+                        f"option {_letter(scenario, option_index)} has points = {option.points}:"
+                        f" use {MAX_POINTS} for the best move, "
+                        f"{rules.DEFENSIBLE_LOW}–{rules.DEFENSIBLE_HIGH} for a defensible "
+                        "alternative",
+                        scenario,
+                    )
+                )
+        # The scenario rules say "scenario x: "; here the reader looks for a step.
+        warnings += [
+            replace(
+                w, message=f"step {step.id}: " + w.message.removeprefix(f"scenario {step.id}: ")
+            )
+            for w in step_warnings
+        ]
+    warnings += _longest_best_moves(roleplay, where)
+    warnings += _best_moves_end_well(roleplay, where)
+    return warnings
+
+
+def _longest_best_moves(roleplay: Roleplay, where: _RoleplayWhere) -> list[Problem]:
+    warnings: list[Problem] = []
+    scenarios = [step_as_scenario(roleplay, s) for s in roleplay.steps]
+    count = len(scenarios)
+    for what, measure, share in (
+        ("strictly the longest", len, rules.BEST_LONGEST_SHARE_MAX),
+        ("has strictly the most sentences", sentences, rules.BEST_MOST_SENTENCES_SHARE_MAX),
+    ):
+        hits = [s.id for s in scenarios if _strictly_most(s, measure)]
+        if len(hits) > share * count:
+            verb = "is " if what.startswith("strictly") else ""
+            warnings.append(
+                _warn(
+                    roleplay.path,
+                    where.at(key="title"),
+                    f"the best move {verb}{what} in {len(hits)} of {count} steps "
+                    f"(at most {int(share * count)}): {', '.join(hits)}",
+                )
+            )
+    return warnings
+
+
+def _best_moves_end_well(roleplay: Roleplay, where: _RoleplayWhere) -> list[Problem]:
+    best = best_route(roleplay)
+    if best is None:
+        message = "following the best move at every step goes round a loop and never ends"
+    elif best.ending is not None and best.ending.points < MAX_POINTS:
+        message = (
+            f'following the best move at every step ends at "{best.ending.id}", worth '
+            f"{best.ending.points} points"
+        )
+    else:
+        return []
+    return [
+        _warn(
+            roleplay.path,
+            where.at(key="start"),
+            f"{message}: the best moves should lead to an ending worth {MAX_POINTS}",
+        )
+    ]
+
+
 # ---------------------------------------------------------------- across the course
 
 
@@ -399,17 +541,31 @@ def option_cues(text: str) -> set[str]:
     return cues
 
 
-def cue_words(quizzes: Iterable[Quiz], files: _FileLines | None = None) -> list[Problem]:
-    """Words and features far more common in best options than in the others."""
+def cue_words(
+    quizzes: Iterable[Quiz], files: _FileLines | None = None, roleplays: Iterable[Roleplay] = ()
+) -> list[Problem]:
+    """Words and features far more common in best options (and best moves) than in the others."""
     best_count: Counter[str] = Counter()
     other_count: Counter[str] = Counter()
-    first_best: dict[str, tuple[str, _QuizLines, int, int]] = {}
+    first_best: dict[str, tuple[str, _QuizLines | _RoleplayWhere, int, int]] = {}
     # For each cue, per scenario that has it: the chance a random option of it has the cue.
     shares: dict[str, list[float]] = {}
     bests = others = 0
-    for quiz in quizzes:
-        where = _QuizLines(files.lines(quiz.path) if files else [])
-        for index, scenario in enumerate(quiz.scenarios):
+    # A role-play step is read like a scenario: a cue there gives the best move away too.
+    groups: list[tuple[str, _QuizLines | _RoleplayWhere, tuple[Scenario, ...]]] = [
+        (quiz.path, _QuizLines(files.lines(quiz.path) if files else []), quiz.scenarios)
+        for quiz in quizzes
+    ]
+    groups += [
+        (
+            roleplay.path,
+            _RoleplayWhere(files.lines(roleplay.path) if files else []),
+            tuple(step_as_scenario(roleplay, s) for s in roleplay.steps),
+        )
+        for roleplay in roleplays
+    ]
+    for path, where, group in groups:
+        for index, scenario in enumerate(group):
             in_scenario: Counter[str] = Counter()
             for option_index, option in enumerate(scenario.options):
                 cues = option_cues(option.text)
@@ -418,7 +574,7 @@ def cue_words(quizzes: Iterable[Quiz], files: _FileLines | None = None) -> list[
                     bests += 1
                     best_count.update(cues)
                     for cue in cues:
-                        first_best.setdefault(cue, (quiz.path, where, index, option_index))
+                        first_best.setdefault(cue, (path, where, index, option_index))
                 else:
                     others += 1
                     other_count.update(cues)
@@ -484,6 +640,17 @@ def _quiz_texts(quiz: Quiz) -> list[str]:
         texts += [scenario.title, scenario.situation, scenario.question, *scenario.discussion]
         for option in scenario.options:
             texts += [option.text, option.feedback]
+    return texts
+
+
+def _roleplay_texts(roleplay: Roleplay) -> list[str]:
+    texts = [roleplay.title, roleplay.role, roleplay.setting]
+    for step in roleplay.steps:
+        texts += [step.situation, step.question, *step.discussion]
+        for option in step.options:
+            texts += [option.text, option.reply]
+    for ending in roleplay.endings:
+        texts += [ending.title, ending.outcome, ending.why]
     return texts
 
 
@@ -555,6 +722,11 @@ def duplicate_names(course: Course, files: _FileLines) -> list[Problem]:
     for quiz in course.quizzes:
         texts[quiz.path] = _quiz_texts(quiz)
         pair_of[quiz.path] = quiz.number
+    for roleplay in course.roleplays:
+        home_module = course.module(roleplay.module_id)
+        texts[roleplay.path] = _roleplay_texts(roleplay)
+        # A role-play belongs with its module's pair, whatever its own number.
+        pair_of[roleplay.path] = home_module.number if home_module else roleplay.number
     names = proper_names(t for group in texts.values() for t in group)
     tokens = {path: set(_NAME_TOKEN.findall("\n".join(group))) for path, group in texts.items()}
     warnings = []

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from arrowhead.content import Module
 from arrowhead.course import Course
 from arrowhead.quizzes import Quiz, Scenario
+from arrowhead.roleplays import Roleplay
 from arrowhead.scoring import (
     Profile,
     best_styles,
@@ -19,7 +21,14 @@ from arrowhead.scoring import (
     quiz_score,
 )
 from arrowhead.store import learning
+from arrowhead.store import roleplays as roleplay_store
 from arrowhead.store.learning import Answer, Attempt, Finisher, Place
+
+if TYPE_CHECKING:  # statements.py builds on this module
+    from arrowhead.statements import Recorder
+
+ROLEPLAY = "roleplay"
+"""The kind of a Place that is a role-play (besides "section" and "quiz")."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,10 @@ class ModuleProgress:
     quiz: Quiz | None
     attempts: tuple[Attempt, ...]
     """Finished attempts at the module's quiz, oldest first."""
+    roleplays: tuple[Roleplay, ...] = ()
+    """The role-plays that count toward the module."""
+    finished_roleplays: frozenset[str] = frozenset()
+    """Ids of the module's role-plays the learner has played to an ending."""
 
     @property
     def best_score(self) -> int | None:
@@ -54,12 +67,12 @@ class ModuleProgress:
 
     @property
     def steps(self) -> int:
-        """Sections plus the quiz: the units a progress bar counts."""
-        return len(self.module.sections) + (1 if self.quiz else 0)
+        """Sections, role-plays and the quiz: the units a progress bar counts."""
+        return len(self.module.sections) + len(self.roleplays) + (1 if self.quiz else 0)
 
     @property
     def steps_done(self) -> int:
-        return len(self.read) + (1 if self.passed else 0)
+        return len(self.read) + len(self.finished_roleplays) + (1 if self.passed else 0)
 
     @property
     def fraction(self) -> float:
@@ -74,16 +87,20 @@ def course_progress(db: Database, course: Course, user_id: int) -> list[ModulePr
     """Progress through every module, in course order."""
     read = learning.sections_read(db, user_id)
     finished = finished_attempts(db, user_id)
+    played = roleplay_store.finished_roleplays(db, user_id) if course.roleplays else set()
     progress = []
     for module in course.modules:
         quiz = course.quiz_for(module.id)
         section_ids = {s.id for s in module.sections}
+        roleplays = course.roleplays_for(module.id)
         progress.append(
             ModuleProgress(
                 module=module,
                 read=frozenset(read.get(module.id, set()) & section_ids),
                 quiz=quiz,
                 attempts=tuple(a for a in finished if quiz and a.quiz_id == quiz.id),
+                roleplays=roleplays,
+                finished_roleplays=frozenset(r.id for r in roleplays if r.id in played),
             )
         )
     return progress
@@ -118,11 +135,20 @@ def continue_place(
 
 
 def _places(progress: list[ModuleProgress]) -> list[tuple[Place, bool]]:
-    # Every place in course order, and whether it is done: a section read, a quiz passed.
+    # Every place in course order, and whether it is done: a section read, a role-play
+    # played to an ending, a quiz passed. A module's role-plays come after its sections
+    # and before the quiz that closes it.
     places = []
     for item in progress:
         for section in item.module.sections:
             places.append((Place("section", item.module.id, section.id), section.id in item.read))
+        for roleplay in item.roleplays:
+            places.append(
+                (
+                    Place(ROLEPLAY, item.module.id, roleplay.id),
+                    roleplay.id in item.finished_roleplays,
+                )
+            )
         if item.quiz:
             places.append((Place("quiz", item.module.id, item.quiz.id), item.passed))
     return places
@@ -144,8 +170,15 @@ def next_place(progress: list[ModuleProgress], last: Place | None) -> Place | No
 
 
 def course_finished(progress: list[ModuleProgress]) -> bool:
-    """Whether every section of the course is read and every quiz passed."""
+    """Whether every section of the course is read, every role-play finished and every quiz passed."""
     return bool(progress) and all(item.done for item in progress)
+
+
+def finished_words(course: Course) -> str:
+    """What finishing the course takes, in words: 'every section read and every quiz passed'."""
+    if course.roleplays:
+        return "every section read, every role-play played and every quiz passed"
+    return "every section read and every quiz passed"
 
 
 def missed(quiz: Quiz, answers: list[Answer]) -> list[tuple[Scenario, Answer]]:
@@ -171,14 +204,22 @@ def finisher(quiz: Quiz) -> Finisher:
 
 
 def answer_scenario(
-    db: Database, attempt: Attempt, quiz: Quiz, scenario_id: str, option_id: str, now: datetime
+    db: Database,
+    attempt: Attempt,
+    quiz: Quiz,
+    scenario_id: str,
+    option_id: str,
+    now: datetime,
+    xapi: Recorder | None = None,
 ) -> Answer:
-    """Grade and store a choice; returns the stored answer (the first, if one was already given)."""
+    """Grade and store a choice, with its xAPI statements; returns the stored answer (the first,
+    if one was already given)."""
     scenario = quiz.scenario(scenario_id)
     if scenario is None:
         raise LookupError("That scenario is not in this quiz.")
     grade = grade_answer(scenario, option_id)
-    return learning.record_answer(db, attempt, scenario_id, grade, now, finisher(quiz))
+    statements = xapi.answered(attempt, quiz, scenario_id) if xapi else None
+    return learning.record_answer(db, attempt, scenario_id, grade, now, finisher(quiz), statements)
 
 
 def profile_of(db: Database, course: Course, user_id: int) -> Profile:

@@ -10,7 +10,7 @@ import csv
 import io
 import secrets
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TextIO
@@ -18,12 +18,14 @@ from typing import TextIO
 from arrowhead.accounts import has_control_characters
 from arrowhead.course import Course
 from arrowhead.quizzes import MAX_POINTS, Quiz
+from arrowhead.stats import clearly_lower
 
 NOT_STARTED = "not started"
 ON_TRACK = "on track"
 STUCK = "stuck"
 INACTIVE = "inactive"
-STATUSES = (NOT_STARTED, ON_TRACK, STUCK, INACTIVE)
+COMPLETED = "completed"
+STATUSES = (NOT_STARTED, ON_TRACK, STUCK, INACTIVE, COMPLETED)
 """Every status, in the order team totals show them; learner_status decides which applies."""
 
 INACTIVE_AFTER = timedelta(days=14)
@@ -125,6 +127,8 @@ class LearnerRecord:
     """The latest section read, attempt started or answer given; None if nothing yet."""
     team: str = ""
     """The name of the learner's team; empty if in none."""
+    roleplays_finished: int = 0
+    """Role-plays the course still has that the learner has played to an ending."""
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,8 @@ class LearnerOverview:
     display_name: str
     username: str
     completion: float
-    """Share (0–1) of the course's sections and quizzes done, as on the learner's own map."""
+    """Share (0–1) of the course's sections, role-plays and quizzes done, as on the learner's
+    own map."""
     modules_passed: int
     average_best: float | None
     """Mean of the best scores over the quizzes attempted; None if none finished."""
@@ -147,33 +152,77 @@ class LearnerOverview:
     """The name of the learner's team; empty if in none."""
     passed: frozenset[str] = frozenset()
     """Quiz ids the learner has passed, by the pass mark of the day of the attempt."""
+    stuck_on: tuple[str, ...] = ()
+    """Quiz ids the learner is stuck on (failed twice or more, never passed), in course order."""
+    quizzes_in_course: int = 0
+    """How many quizzes the course has: what average_best's quizzes are out of."""
 
     @property
     def course_done(self) -> bool:
         """Every section read and every quiz passed."""
         return self.completion >= 1
 
+    @property
+    def quizzes_finished(self) -> int:
+        """The quizzes with a finished attempt: how many average_best rests on."""
+        return len(self.best_scores)
+
+
+def stuck_words(row: LearnerOverview, titles: Mapping[str, str]) -> str:
+    """The quizzes a stuck learner is stuck on, by title ('Alpha quiz and Beta quiz'); else ''."""
+    if row.status != STUCK:
+        return ""
+    return " and ".join(titles.get(q, q) for q in row.stuck_on)
+
+
+def status_words(row: LearnerOverview, titles: Mapping[str, str]) -> str:
+    """The status as a manager reads it: 'stuck on <quiz title>' names the quiz; others as is."""
+    on = stuck_words(row, titles)
+    return f"{row.status} on {on}" if on else row.status
+
+
+def quizzes_words(row: LearnerOverview) -> str:
+    """What the average best rests on: 'over 1 of 6 quizzes'; '' with no quiz finished.
+
+    A perfect average over one quiz of six is not a star: the count says so.
+    """
+    if row.average_best is None:
+        return ""
+    plural = "zes" if row.quizzes_in_course != 1 else ""
+    return f"over {row.quizzes_finished} of {row.quizzes_in_course} quiz{plural}"
+
 
 def learner_status(record: LearnerRecord, now: datetime, course_done: bool = False) -> str:
-    """The learner's status; the first that applies of not started, stuck, inactive, on track.
+    """The learner's status; the first that applies of not started, completed, stuck,
+    inactive, on track.
 
-    Stuck comes before inactive: a learner who failed a quiz twice and then went
-    quiet most likely went quiet because of it, and that is the conversation to
-    have. A learner who has finished the course is on track however long ago.
+    A learner who has finished the course is completed however long ago. Stuck
+    comes before inactive: a learner who failed a quiz twice and then went quiet
+    most likely went quiet because of it, and that is the conversation to have.
     """
     if record.last_active is None:
         return NOT_STARTED
-    if any(q.failures >= STUCK_FAILURES and not q.passed for q in record.quizzes):
+    if course_done:
+        return COMPLETED
+    if stuck_on(record):
         return STUCK
-    if not course_done and now - record.last_active >= INACTIVE_AFTER:
+    if now - record.last_active >= INACTIVE_AFTER:
         return INACTIVE
     return ON_TRACK
 
 
-def overview_row(record: LearnerRecord, steps: int, now: datetime) -> LearnerOverview:
-    """The overview row for one learner, given how many steps (sections and quizzes) the course has."""
+def stuck_on(record: LearnerRecord) -> tuple[str, ...]:
+    """The quizzes the learner failed STUCK_FAILURES times or more without passing, by id."""
+    return tuple(q.quiz_id for q in record.quizzes if q.failures >= STUCK_FAILURES and not q.passed)
+
+
+def overview_row(
+    record: LearnerRecord, steps: int, now: datetime, quiz_order: Sequence[str] = ()
+) -> LearnerOverview:
+    """The overview row for one learner, given how many steps (sections, role-plays and quizzes)
+    the course has and its quiz ids in course order."""
     passed = sum(1 for q in record.quizzes if q.passed)
-    done = record.sections_read + passed
+    done = record.sections_read + record.roleplays_finished + passed
     completion = done / steps if steps else 0.0
     bests = {q.quiz_id: q.best for q in record.quizzes}
     return LearnerOverview(
@@ -188,6 +237,13 @@ def overview_row(record: LearnerRecord, steps: int, now: datetime) -> LearnerOve
         best_scores=bests,
         team=record.team,
         passed=frozenset(q.quiz_id for q in record.quizzes if q.passed),
+        stuck_on=tuple(
+            sorted(
+                stuck_on(record),
+                key=lambda q: quiz_order.index(q) if q in quiz_order else len(quiz_order),
+            )
+        ),
+        quizzes_in_course=len(quiz_order),
     )
 
 
@@ -195,10 +251,13 @@ def overview(
     records: Iterable[LearnerRecord], course: Course, now: datetime
 ) -> list[LearnerOverview]:
     """The overview rows for the learners, measured against the course as it is now."""
-    steps = sum(len(m.sections) for m in course.modules) + sum(
-        1 for m in course.modules if course.quiz_for(m.id)
+    steps = (
+        sum(len(m.sections) for m in course.modules)
+        + sum(1 for m in course.modules if course.quiz_for(m.id))
+        + sum(len(course.roleplays_for(m.id)) for m in course.modules)
     )
-    return [overview_row(r, steps, now) for r in records]
+    order = [q.id for q in course.quizzes]
+    return [overview_row(r, steps, now, order) for r in records]
 
 
 @dataclass(frozen=True)
@@ -240,12 +299,18 @@ class TeamComparison:
     inactive: int
     average_best: float | None
     """Mean over the team's learners of their average best score; None if none finished a quiz."""
+    certificates: int = 0
+    """Learners who have earned the certificate."""
 
 
 def compare_teams(
-    rows: Iterable[LearnerOverview], team_names: Iterable[str]
+    rows: Iterable[LearnerOverview],
+    team_names: Iterable[str],
+    certified: Collection[int] = (),
 ) -> list[TeamComparison]:
-    """A comparison line per team named (empty teams included), from the overview rows, by name."""
+    """A comparison line per team named (empty teams included), from the overview rows, by name;
+    certified holds the ids of the learners who have earned the certificate."""
+    certified = set(certified)
     by_team: dict[str, list[LearnerOverview]] = {name: [] for name in team_names}
     for row in rows:
         by_team.setdefault(row.team, []).append(row)
@@ -260,6 +325,7 @@ def compare_teams(
                 stuck=totals.statuses[STUCK],
                 inactive=totals.statuses[INACTIVE],
                 average_best=totals.average_best,
+                certificates=sum(1 for r in mine if r.user_id in certified),
             )
         )
     return lines
@@ -367,6 +433,12 @@ class ScenarioInsight:
     """Mean score (0–1) of the upper third of learners by overall score minus the lower third's;
     None when either third has no answer to this scenario."""
     flags: tuple[str, ...]
+    right: int = 0
+    """Learners who chose the best move: how many got it right."""
+    upper: tuple[int, int] = (0, 0)
+    """The upper third by overall score: (got it right, answered)."""
+    lower: tuple[int, int] = (0, 0)
+    """The lower third by overall score: (got it right, answered)."""
 
     @property
     def small_sample(self) -> bool:
@@ -416,6 +488,10 @@ def quiz_insight(quiz: Quiz, tallies: Iterable[OptionTally]) -> list[ScenarioIns
         high = _mean_score([t for t in mine if t.third == UPPER])
         low = _mean_score([t for t in mine if t.third == LOWER])
         discrimination = None if high is None or low is None else high - low
+        # The best move as the file has it now, as the options table shows it.
+        best = {o.id for o in scenario.options if o.points == MAX_POINTS}
+        upper = _right_of([t for t in mine if t.third == UPPER], best)
+        lower = _right_of([t for t in mine if t.third == LOWER], best)
         insights.append(
             ScenarioInsight(
                 quiz_id=quiz.id,
@@ -425,10 +501,39 @@ def quiz_insight(quiz: Quiz, tallies: Iterable[OptionTally]) -> list[ScenarioIns
                 options=options,
                 facility=facility_pct,
                 discrimination=discrimination,
-                flags=_flags(options, facility_pct, discrimination, learners),
+                flags=_flags(options, facility_pct, upper, lower, learners),
+                right=sum(o.chosen for o in options if o.option_id in best),
+                upper=upper,
+                lower=lower,
             )
         )
     return insights
+
+
+def _right_of(tallies: list[OptionTally], best: set[str]) -> tuple[int, int]:
+    return sum(t.chosen for t in tallies if t.option_id in best), sum(t.chosen for t in tallies)
+
+
+def strong_sellers_miss(upper: tuple[int, int], lower: tuple[int, int]) -> bool:
+    """Whether the upper third got a scenario right less often than the lower third by more
+    than noise for the sample (stats.clearly_lower: 95% Wilson intervals apart)."""
+    return clearly_lower(*upper, *lower)
+
+
+def thirds_words(insight: ScenarioInsight) -> str:
+    """How the top and bottom thirds did on a scenario, and whether the gap is more than chance."""
+    (upper_right, upper), (lower_right, lower) = insight.upper, insight.lower
+    if not upper or not lower:
+        return "Too few learners yet to compare the top and the bottom third."
+    said = (
+        f"Top third by overall score: {upper_right} of {upper} got it right; "
+        f"bottom third: {lower_right} of {lower}."
+    )
+    if FLAG_STRONG_MISS in insight.flags:
+        return f"{said} That gap is larger than chance for groups of this size."
+    if upper_right * lower < lower_right * upper:
+        return f"{said} The top third did worse, but for groups of this size that is within chance."
+    return said
 
 
 def _mean_score(tallies: list[OptionTally]) -> float | None:
@@ -439,7 +544,8 @@ def _mean_score(tallies: list[OptionTally]) -> float | None:
 def _flags(
     options: tuple[OptionInsight, ...],
     facility: float | None,
-    discrimination: float | None,
+    upper: tuple[int, int],
+    lower: tuple[int, int],
     learners: int,
 ) -> tuple[str, ...]:
     if not learners:
@@ -449,9 +555,11 @@ def _flags(
         flags.append(FLAG_TOO_EASY)
     if any(o.points < MAX_POINTS and o.share > MOST_CHOSE_SHARE for o in options):
         flags.append(FLAG_MOST_CHOSE_WEAKER)
-    # Negative discrimination: the learners who do best overall do worse here
-    # than the weakest third, so the scenario or its best move may mislead.
-    if discrimination is not None and discrimination < 0:
+    # The learners who do best overall get this one right less often than the
+    # weakest third, by more than chance: the scenario or its best move may mislead.
+    # A bare negative discrimination is not enough: in thirds of three or four it
+    # comes and goes with one answer.
+    if strong_sellers_miss(upper, lower):
         flags.append(FLAG_STRONG_MISS)
     if any(o.chosen == 0 for o in options):
         flags.append(FLAG_UNPICKED)

@@ -119,6 +119,8 @@ class WeekSteps:
     """Quiz ids passed for the first time this week."""
     sections_read: int
     """Sections of the course read for the first time this week."""
+    roleplays_finished: int = 0
+    """Role-plays of the course played to an ending for the first time this week."""
 
 
 @dataclass(frozen=True)
@@ -157,8 +159,8 @@ def week_summary(
 ) -> WeekSummary:
     """Who finished, who got stuck and who went quiet in the week holding now.
 
-    Finished: done with the course now, and a step of it (a first pass or a
-    first read) this week, so the step that finished it was this week. Got
+    Finished: done with the course now, and a step of it (a first pass, a
+    first read or a role-play first played to an ending) this week, so the step that finished it was this week. Got
     stuck: stuck now (the roster's status), and the failure that made them so
     was this week. Went quiet: inactive now, and the 14 days without activity
     ran out this week.
@@ -175,7 +177,11 @@ def week_summary(
     for row in rows:
         name = f"{row.display_name} ({row.username})"
         mine = by_user.get(row.user_id)
-        if row.course_done and mine and (mine.first_passes or mine.sections_read):
+        if (
+            row.course_done
+            and mine
+            and (mine.first_passes or mine.sections_read or mine.roleplays_finished)
+        ):
             finished.append(name)
         if row.status == STUCK and row.user_id in stuck_on:
             quizzes = ", ".join(titles.get(m.quiz_id, m.quiz_id) for m in stuck_on[row.user_id])

@@ -1,7 +1,7 @@
 """Workshops: join codes, nicknames, decks, the live stage and vote tallies (pure).
 
-A facilitator builds a deck of scenarios, starts a Workshop from it and steps
-the room through the deck; participants vote from their phones. Everything here
+A facilitator builds a deck of scenarios and role-plays, starts a Workshop from it
+and steps the room through the deck; participants vote from their phones. Everything here
 takes values and returns values: the store keeps the state, pages show it.
 """
 
@@ -27,6 +27,7 @@ JOIN_CODE_LENGTH = 6
 MAX_NICKNAME = 30
 MAX_DECK_NAME = 60
 MAX_DECK_SCENARIOS = 40
+"""The most items (scenarios and role-plays together) a deck holds."""
 FACILITATOR_ROLES = ("facilitator", "admin")
 
 ACTIONS = ("open", "close", "show", "hide", "revote", "reveal", "next", "previous", "end")
@@ -51,6 +52,19 @@ class NotAllowed(WorkshopError):
 def can_facilitate(user: User | None) -> bool:
     """Whether the user may build decks and run workshops."""
     return user is not None and any(user.has_role(role) for role in FACILITATOR_ROLES)
+
+
+DECK_ROLES = (*FACILITATOR_ROLES, "manager")
+"""Who may put a scenario in a deck. Facilitators and admins share every deck; a manager who
+does not facilitate adds to the decks they made themselves (from Scenario insight), which the
+facilitators then see and run: the manager prepares the session, a facilitator leads it."""
+
+
+def may_add_to_deck(user: User, deck_made_by: int | None) -> bool:
+    """Whether the user may add scenarios to a deck made by deck_made_by (None: a new deck)."""
+    if can_facilitate(user):
+        return True
+    return user.has_role("manager") and deck_made_by in (None, user.id)
 
 
 def check_facilitator(user: User | None) -> User:
@@ -135,19 +149,32 @@ class DeckEntry:
     scenario_id: str
 
 
-def clean_deck(name: str, entries: Sequence[DeckEntry]) -> tuple[str, tuple[DeckEntry, ...]]:
-    """A deck's name and scenarios as saved, or WorkshopError saying what is wrong."""
+@dataclass(frozen=True)
+class RoleplayEntry:
+    """One role-play in a deck: the room plays it through live, a vote at each step."""
+
+    roleplay_id: str
+
+
+DeckItem = DeckEntry | RoleplayEntry
+"""What a deck holds, in order: scenarios and role-plays side by side."""
+
+
+def clean_deck(name: str, entries: Sequence[DeckItem]) -> tuple[str, tuple[DeckItem, ...]]:
+    """A deck's name and items as saved, or WorkshopError saying what is wrong."""
     name = " ".join(name.split())
     if not name:
         raise WorkshopError("Please give the deck a name.")
     if len(name) > MAX_DECK_NAME:
         raise WorkshopError(f"A deck name is at most {MAX_DECK_NAME} characters.")
     if not entries:
-        raise WorkshopError("Add at least one scenario to the deck.")
+        raise WorkshopError("Add at least one scenario or role-play to the deck.")
     if len(entries) > MAX_DECK_SCENARIOS:
-        raise WorkshopError(f"A deck holds at most {MAX_DECK_SCENARIOS} scenarios.")
+        raise WorkshopError(
+            f"A deck holds at most {MAX_DECK_SCENARIOS} scenarios and role-plays together."
+        )
     if len(set(entries)) != len(entries):
-        raise WorkshopError("A scenario can be in a deck only once.")
+        raise WorkshopError("A scenario or role-play can be in a deck only once.")
     return name, tuple(entries)
 
 
@@ -169,6 +196,13 @@ class Stage:
     """Counts the facilitator's changes: a control drawn for an older version is refused."""
     closes_at: datetime | None = None
     """When voting closes by itself, if the facilitator opened it with a countdown."""
+    roleplay: bool = False
+    """Whether the item at this position is a role-play (else a scenario)."""
+    move: int = 0
+    """On a role-play: how many decisions the room has made in it, so the step voted on
+    now is decision number move + 1; round and revealed are that step's."""
+    finished: bool = False
+    """On a role-play: the room's route has reached an ending; nothing is left to vote on."""
 
     def at(self, now: datetime) -> Stage:
         """The stage as it is at `now`: voting whose countdown has run out is closed."""
@@ -189,7 +223,18 @@ class Stage:
             return "the end of the workshop"
         if self.position == JOIN_SCREEN:
             return "the join screen"
-        return f"scenario {self.position + 1}" + (" (revote)" if self.round > 1 else "")
+        return item_name(self.position, self.roleplay, self.move, self.finished) + (
+            " (revote)" if self.round > 1 and not self.finished else ""
+        )
+
+
+def item_name(position: int, roleplay: bool, move: int = 0, finished: bool = False) -> str:
+    """A deck item as the room knows it: 'scenario 2', 'role-play 3, step 2', 'the ending of role-play 3'."""
+    if not roleplay:
+        return f"scenario {position + 1}"
+    if finished:
+        return f"the ending of role-play {position + 1}"
+    return f"role-play {position + 1}, step {move + 1}"
 
 
 START = Stage(JOIN_SCREEN, 1, False, False, False, False)
@@ -211,16 +256,23 @@ def round_name(round_: int) -> str:
     return "first vote" if round_ == 1 else "revote"
 
 
-def vote_refused(position: int, round_: int, now_at: Stage) -> str | None:
+def vote_refused(position: int, round_: int, now_at: Stage, move: int | None = None) -> str | None:
     """Why a vote cast for (position, round) cannot count now, or None if it can.
 
-    The sentence names the scenario and round the vote was cast for, so a phone
-    that had not redrawn tells its owner which vote was lost.
+    `move` is None for a vote on a scenario, and on a role-play the number of
+    decisions made before the step voted on. The sentence names the scenario (or
+    step) and round the vote was cast for, so a phone that had not redrawn tells
+    its owner which vote was lost.
     """
-    cast_for = f"Your vote on scenario {position + 1} ({round_name(round_)}) was not counted"
+    on = item_name(position, move is not None, move or 0)
+    cast_for = f"Your vote on {on} ({round_name(round_)}) was not counted"
     if now_at.ended:
         return f"{cast_for}: the workshop has ended."
-    if now_at.position != position:
+    if (
+        now_at.position != position
+        or now_at.roleplay != (move is not None)
+        or (move is not None and (now_at.move != move or now_at.finished))
+    ):
         return f"{cast_for}: the room has moved on to {now_at.where}."
     if now_at.round != round_:
         return f"{cast_for}: the room is now on the {round_name(now_at.round)}."
@@ -276,6 +328,10 @@ def advance(
         return replace(stage, voting_open=False, closes_at=None, ended=True)
     if not on_scenario:
         raise WorkshopError("Go to the first scenario first.")
+    if stage.finished and action in ("open", "revote", "reveal"):
+        raise WorkshopError("This role-play has reached its ending: go on with Next.")
+    if stage.roleplay and stage.revealed and action in ("open", "revote"):
+        raise WorkshopError("The vote is revealed: choose the option the room follows.")
     if action == "open":
         if stage.revealed:
             raise WorkshopError("The answer is revealed: voting on this scenario is over.")

@@ -3,7 +3,8 @@
 Run: python bench/bench_manager.py [--learners 5000] [--teams 50] [--db PATH]
 Builds the demo organisation (about a million answers) into a temporary file,
 then times, for one team and for the whole organisation, the same calls the
-pages make, next to a bare SQL aggregate over the same learners' answers.
+pages make (overview, profile, insight, the reviews due and overdue), next to a
+bare SQL aggregate over the same learners' answers.
 A script that prints figures, not a test.
 """
 
@@ -22,6 +23,7 @@ from arrowhead.accounts import hash_password
 from arrowhead.course import load_course
 from arrowhead.demo import DEMO_PASSWORD, demo_learners, demo_staff, team_names
 from arrowhead.scoring import best_styles, build_profile
+from arrowhead.store import practice as practice_store
 from arrowhead.store import teams as team_store
 from arrowhead.store.accounts import find_user
 from arrowhead.store.database import apply_migrations, open_database
@@ -88,6 +90,10 @@ def main() -> None:
         tallies = team_store.option_tallies(db, admin, scope, upper, lower)
         return [teams.quiz_insight(q, tallies) for q in course.quizzes]
 
+    def due_reviews(scope):
+        # My team's Reviews due / overdue columns: one indexed read of the stored schedule.
+        return practice_store.review_counts(db, admin, scope, course, now.date())
+
     def bare(scope):
         # The floor: one pass over the same learners' answers, nothing else.
         ids = json.dumps(team_store.visible_team_ids(db, admin) if scope is None else [scope])
@@ -99,7 +105,7 @@ def main() -> None:
 
     print(
         f"{'scope':<14}{'answers':>9}{'bare SQL':>11}{'overview':>11}{'ratio':>7}"
-        f"{'profile':>10}{'ratio':>7}{'insight':>10}{'ratio':>7}"
+        f"{'profile':>10}{'ratio':>7}{'insight':>10}{'ratio':>7}{'reviews':>10}{'ratio':>7}"
     )
     for label, scope in (("one team", team_id), ("organisation", None)):
         answers = bare(scope)[0]
@@ -107,9 +113,11 @@ def main() -> None:
         over = timed(lambda s=scope: overview(s))
         prof = timed(lambda s=scope: profile(s))
         ins = timed(lambda s=scope: insight(s))
+        rev = timed(lambda s=scope: due_reviews(s))
         print(
             f"{label:<14}{answers:>9}{floor:>9.0f}ms{over:>9.0f}ms{over / floor:>6.1f}x"
             f"{prof:>8.0f}ms{prof / floor:>6.1f}x{ins:>8.0f}ms{ins / floor:>6.1f}x"
+            f"{rev:>8.0f}ms{rev / floor:>6.1f}x"
         )
 
 

@@ -55,6 +55,13 @@ def course_root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def roleplay_root(course_root: Path) -> Path:
+    """The tiny test course with the test role-play (tests/data/roleplays) added."""
+    shutil.copytree(DATA / "roleplays", course_root / "roleplays")
+    return course_root
+
+
+@pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "progress.db"
 
@@ -144,11 +151,23 @@ def free_port() -> int:
 class Server:
     """A real `streamlit run course_app.py` on 127.0.0.1."""
 
-    def __init__(self, db_path: Path, content_root: Path, extra: list[str] | None = None):
+    def __init__(
+        self,
+        db_path: Path,
+        content_root: Path,
+        extra: list[str] | None = None,
+        env: dict[str, str] | None = None,
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.db_path = db_path
-        env = {**os.environ, "ARROWHEAD_DB": str(db_path), "ARROWHEAD_CONTENT": str(content_root)}
+        # env: more variables for the server, e.g. the test clock (ARROWHEAD_TEST_NOW).
+        env = {
+            **os.environ,
+            "ARROWHEAD_DB": str(db_path),
+            "ARROWHEAD_CONTENT": str(content_root),
+            **(env or {}),
+        }
         self.log = open(db_path.with_suffix(".server.log"), "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             [

@@ -89,13 +89,24 @@ class ServedFiles:
     def __init__(self) -> None:
         self.by_id: dict[str, bytes] = {}
         self.deferred: dict[str, Callable[[], bytes]] = {}
+        self.names: dict[str, str | None] = {}
 
     def text(self, button) -> str:
         """The text behind a download button element (a deferred one's callable runs now)."""
+        return self.data(button).decode("utf-8")
+
+    def data(self, button) -> bytes:
+        """The bytes behind a download button element (a deferred one's callable runs now)."""
         if button.proto.deferred_file_id:
-            return self.deferred[button.proto.deferred_file_id]().decode("utf-8")
+            return self.deferred[button.proto.deferred_file_id]()
         file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
-        return self.by_id[file_id].decode("utf-8")
+        return self.by_id[file_id]
+
+    def name(self, button) -> str | None:
+        """The file name a download button offers its file under."""
+        if button.proto.deferred_file_id:
+            return self.names[button.proto.deferred_file_id]
+        return self.names[button.proto.url.rsplit("/", 1)[-1].split(".")[0]]
 
 
 def serve_files(monkeypatch) -> ServedFiles:
@@ -109,6 +120,7 @@ def serve_files(monkeypatch) -> ServedFiles:
         file_id = original(self, path_or_data, mimetype, kind, filename)
         if isinstance(path_or_data, bytes):
             served.by_id[file_id] = path_or_data
+        served.names[file_id] = filename
         return file_id
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
@@ -119,6 +131,7 @@ def serve_files(monkeypatch) -> ServedFiles:
     def keep_deferred(self, data_callable, *args, **kwargs):
         file_id = add_deferred(self, data_callable, *args, **kwargs)
         served.deferred[file_id] = data_callable
+        served.names[file_id] = kwargs.get("file_name", args[2] if len(args) > 2 else None)
         return file_id
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", keep_deferred)

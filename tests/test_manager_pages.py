@@ -45,7 +45,7 @@ def test_team_overview_shows_the_managers_learners_and_statuses(app_env, org, mo
     assert list(roster["Learner"]) == ["Ana Able", "Ben Stuck", "Dan Idle"]
     assert dict(zip(roster["Learner"], roster["Status"], strict=True)) == {
         "Ana Able": "on track",
-        "Ben Stuck": "stuck",
+        "Ben Stuck": "stuck on Alpha quiz",
         "Dan Idle": "not started",
     }
     assert at.metric[0].value == "3"
@@ -398,20 +398,21 @@ def test_all_teams_starts_with_the_teams_compared(app_env, org, monkeypatch):
     assert list(compared.columns) == [
         "Team",
         "Learners",
-        "Done",
+        "Completed",
         "Stuck",
         "Inactive",
         "Average best",
+        "Certificates",
     ]
     lines = compared.set_index("Team")
     assert list(lines.index) == ["Alpha Team", "Beta Team"]
-    assert lines.loc["Alpha Team", ["Learners", "Done", "Stuck", "Inactive"]].tolist() == [
+    assert lines.loc["Alpha Team", ["Learners", "Completed", "Stuck", "Inactive"]].tolist() == [
         3,
         0,
         1,
         0,
     ]
-    assert lines.loc["Beta Team", ["Learners", "Done", "Stuck", "Inactive"]].tolist() == [
+    assert lines.loc["Beta Team", ["Learners", "Completed", "Stuck", "Inactive"]].tolist() == [
         1,
         0,
         0,

@@ -32,6 +32,13 @@ def project(tmp_path: Path) -> Path:
     for name in ("python", "streamlit", "ruff", "mypy", "arrowhead", "pytest"):
         (bin_dir / name).write_text(STAND_IN)
         (bin_dir / name).chmod(0o755)
+    # The LRS the xAPI tests push to has a venv of its own (see tests/lrs_support.py).
+    (tmp_path / "tests").mkdir()
+    shutil.copy(ROOT / "tests" / "ralph-requirements.txt", tmp_path / "tests")
+    ralph_bin = tmp_path / ".venv-ralph" / "bin"
+    ralph_bin.mkdir(parents=True)
+    (ralph_bin / "python").write_text(STAND_IN)
+    (ralph_bin / "python").chmod(0o755)
     return tmp_path
 
 
@@ -89,3 +96,14 @@ def test_the_test_command_keeps_its_own_stamp_for_the_test_extras(project):
     status, calls = run(project, "test")
     assert status == 0 and installs(calls) == []
     assert [c.split()[0] for c in calls] == ["ruff", "ruff", "mypy", "arrowhead", "pytest"]
+
+
+def test_the_test_command_installs_the_lrs_venv_once(project):
+    ralph = "python -m pip -q --disable-pip-version-check install -r tests/ralph-requirements.txt"
+    status, calls = run(project, "test")
+    assert status == 0 and ralph in calls
+    status, calls = run(project, "test")
+    assert status == 0 and ralph not in calls
+    (project / "tests" / "ralph-requirements.txt").write_text("ralph-malph[backend-fs,lrs]>=5.2\n")
+    status, calls = run(project, "test")
+    assert status == 0 and ralph in calls

@@ -138,3 +138,34 @@ def test_week_steps_and_stuck_moments_count_from_monday(db, setup):
     # Passing the quiz later ends being stuck on it.
     take_quiz(db, course, ben, "alpha", BEST, NOW)
     assert trend_store.stuck_moments(db, mara, north, course, MONDAY) == []
+
+
+def test_a_role_play_first_finished_this_week_is_a_step_of_the_week(db, roleplay_root):
+    """Once modules have role-plays, the step that finishes a course can be a role-play's
+    ending; a run finished again this week after an earlier finish is not a first."""
+    from arrowhead.roleplays import best_route
+    from arrowhead.store import roleplays as roleplay_store
+
+    course = load_course(roleplay_root)
+    mara = make_user(db, "mara", ("manager",), "Mara Manager")
+    north = team_store.create_team(db, COMMAND_LINE, "North", NOW).id
+    team_store.set_managed_teams(db, COMMAND_LINE, mara.id, [north])
+    ana, ben = make_user(db, "ana"), make_user(db, "ben")
+    for person in (ana, ben):
+        team_store.set_team(db, COMMAND_LINE, person.id, north, NOW)
+    roleplay = course.roleplays[0]
+    route = best_route(roleplay)
+    assert route is not None
+
+    def play(user, at):
+        run = roleplay_store.start_run(db, user.id, roleplay.id, at)
+        for position, (_step, option) in enumerate(route.route):
+            run = roleplay_store.record_choice(db, run, roleplay, position, option.id, at).run
+        assert run.finished
+
+    play(ana, MONDAY + timedelta(hours=2))  # first finished this week
+    play(ben, MONDAY - SECOND)  # last week
+    play(ben, NOW)  # again this week: not a first
+    steps = {s.user_id: s for s in trend_store.week_steps(db, mara, north, course, MONDAY)}
+    assert steps[ana.id].roleplays_finished == 1
+    assert ben.id not in steps or steps[ben.id].roleplays_finished == 0

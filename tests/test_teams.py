@@ -13,6 +13,7 @@ import pytest
 from arrowhead import teams
 from arrowhead.course import load_course
 from arrowhead.teams import (
+    COMPLETED,
     INACTIVE,
     LOWER,
     MIDDLE,
@@ -60,8 +61,9 @@ PASSED_LATE = QuizRecord("alpha", best=80, passed=True, failures=3)
         (record(40, FAILED_TWICE), False, STUCK),
         # Failing twice and then passing is not stuck.
         (record(1, PASSED_LATE), False, ON_TRACK),
-        # Nothing left to do: not inactive, however long ago.
-        (record(60, PASSED_LATE), True, ON_TRACK),
+        # Nothing left to do: completed, not inactive, however long ago.
+        (record(60, PASSED_LATE), True, COMPLETED),
+        (record(1, PASSED_LATE), True, COMPLETED),
     ],
 )
 def test_learner_status(learner, course_done, expected):
@@ -83,7 +85,7 @@ def test_team_totals():
     )
     totals = teams.team_totals(rows)
     assert totals.learners == 3
-    assert totals.statuses == {NOT_STARTED: 1, ON_TRACK: 1, STUCK: 1, INACTIVE: 0}
+    assert totals.statuses == {NOT_STARTED: 1, ON_TRACK: 1, STUCK: 1, INACTIVE: 0, COMPLETED: 0}
     assert totals.average_best == pytest.approx(60)
     assert totals.completion == pytest.approx((0 + 0 + 4 / 5) / 3)
 
@@ -117,6 +119,15 @@ def test_compare_teams_counts_learners_who_finished_the_course():
     assert line.done == 1
     # Finished long ago is not inactive.
     assert line.inactive == 0
+
+
+def test_compare_teams_counts_certificates_per_team():
+    north = [replace(record(1, PASSED_LATE), team="North", user_id=n) for n in (1, 2, 3)]
+    south = [replace(record(1, PASSED_LATE), team="South", user_id=4)]
+    rows = teams.overview([*north, *south], COURSE, NOW)
+    # Learner 9 is in neither team shown: counted nowhere.
+    lines = teams.compare_teams(rows, ["North", "South", "Empty"], certified={1, 3, 9})
+    assert {line.team: line.certificates for line in lines} == {"Empty": 0, "North": 2, "South": 0}
 
 
 def test_heatmap_cells_tell_untried_from_a_low_score_and_mark_the_pass():

@@ -26,8 +26,9 @@ from arrowhead.accounts import (
     too_many_failures,
     typed_username,
 )
+from arrowhead.store import audit
 from arrowhead.store.database import immediate, iso
-from arrowhead.teams import MAX_TYPED_CODE, RESET_LENGTH, new_code, normalise_code
+from arrowhead.teams import MAX_TYPED_CODE, RESET_LENGTH, CommandLine, new_code, normalise_code
 
 # Argon2 takes a few hundred milliseconds of CPU. It always runs before the write
 # transaction opens, never inside it: the write lock is shared by the whole room,
@@ -109,11 +110,25 @@ def create_user(
     password: str,
     now: datetime,
     roles: tuple[str, ...] = ("learner",),
+    created_by: User | CommandLine | None = None,
 ) -> User:
-    """Create an account; AccountError says plainly what is wrong with the input."""
+    """Create an account; AccountError says plainly what is wrong with the input.
+
+    An account made for someone else (created_by: an admin, the command line) is
+    recorded in the audit log with its roles, in the same transaction.
+    """
     account = _new_account(db, username, display_name, password, roles)
     with immediate(db):
         user_id = _insert_user(db, account, roles, now)
+        if created_by is not None:
+            audit.record(
+                db,
+                created_by,
+                audit.ACCOUNT_CREATED,
+                now,
+                user_id=user_id,
+                detail=", ".join(sorted(set(roles))),
+            )
     user = get_user(db, user_id)
     assert user is not None
     return user

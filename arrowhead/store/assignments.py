@@ -19,6 +19,7 @@ from arrowhead.accounts import User
 from arrowhead.assignments import Assignment, Duty, Facts, duties
 from arrowhead.course import Course
 from arrowhead.store import audit
+from arrowhead.store import roleplays as roleplay_store
 from arrowhead.store import teams as team_store
 from arrowhead.store.database import MIGRATION_SETS, immediate, iso
 from arrowhead.teams import TeamError
@@ -44,6 +45,38 @@ def create_assignments(db: Database) -> None:
             CHECK ((team_id IS NULL) != (user_id IS NULL))
         )"""
     )
+    db.execute("CREATE INDEX assignments_by_team ON assignments(team_id) WHERE team_id IS NOT NULL")
+    db.execute("CREATE INDEX assignments_by_user ON assignments(user_id) WHERE user_id IS NOT NULL")
+
+
+@assignment_migrations()
+def allow_roleplay_assignments(db: Database) -> None:
+    """Role-plays can be assigned: the kind's CHECK gains 'roleplay'.
+
+    SQLite cannot change a CHECK in place, so the table is rebuilt with every row and id.
+    """
+    db.execute(
+        """CREATE TABLE assignments_new (
+            id INTEGER PRIMARY KEY,
+            team_id INTEGER REFERENCES teams(id),   -- a team assignment: everyone now in the team
+            user_id INTEGER REFERENCES users(id),   -- or one learner
+            kind TEXT NOT NULL CHECK (kind IN ('module', 'quiz', 'roleplay')),
+            item_id TEXT NOT NULL,                  -- the module's, quiz's or role-play's id
+            due_on TEXT NOT NULL,                   -- a date, YYYY-MM-DD
+            assigned_by INTEGER NOT NULL REFERENCES users(id),
+            assigned_at TEXT NOT NULL,
+            removed_at TEXT,                        -- set when withdrawn; the row is kept
+            CHECK ((team_id IS NULL) != (user_id IS NULL))
+        )"""
+    )
+    db.execute(
+        """INSERT INTO assignments_new (id, team_id, user_id, kind, item_id, due_on, assigned_by,
+               assigned_at, removed_at)
+           SELECT id, team_id, user_id, kind, item_id, due_on, assigned_by, assigned_at,
+               removed_at FROM assignments"""
+    )
+    db.execute("DROP TABLE assignments")
+    db.execute("ALTER TABLE assignments_new RENAME TO assignments")
     db.execute("CREATE INDEX assignments_by_team ON assignments(team_id) WHERE team_id IS NOT NULL")
     db.execute("CREATE INDEX assignments_by_user ON assignments(user_id) WHERE user_id IS NOT NULL")
 
@@ -107,7 +140,7 @@ def assign(
     team_id: int | None = None,
     user_id: int | None = None,
 ) -> int:
-    """Set a module or quiz for a team or one learner in the viewer's scope; the new id."""
+    """Set a module, quiz or role-play for a team or one learner in the viewer's scope; the new id."""
     if (team_id is None) == (user_id is None):
         raise TeamError("Assign to a team or to one learner.")
     assignments.check_new(course, kind, item_id, due, now.date())
@@ -252,4 +285,12 @@ def _facts(
         [users],
     ):
         passed.setdefault(user_id, set()).add(quiz_id)
-    return {u: Facts(read=read.get(u, {}), passed=frozenset(passed.get(u, ()))) for u in user_ids}
+    played = roleplay_store.played_by(db, user_ids)
+    return {
+        u: Facts(
+            read=read.get(u, {}),
+            passed=frozenset(passed.get(u, ())),
+            played=frozenset(played.get(u, ())),
+        )
+        for u in user_ids
+    }

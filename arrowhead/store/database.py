@@ -43,15 +43,33 @@ def open_database(path: Path | str) -> Database:
     return db
 
 
+def migration_sets() -> list[Migrations]:
+    """Every migration set, core first: the schema this Arrowhead serves."""
+    # Importing the table modules registers their migration sets, core first.
+    from arrowhead.store import (  # noqa: F401
+        assignments,
+        audit,
+        certificates,
+        identities,
+        notes,
+        practice,
+        roleplays,
+        schema,
+        teams,
+        trends,
+        workshops,
+        xapi,
+    )
+
+    return MIGRATION_SETS
+
+
 def apply_migrations(db: Database) -> None:
     """Bring the schema up to date; run once at start-up, not per session."""
-    # Importing the table modules registers their migration sets, core first.
-    from arrowhead.store import assignments, audit, notes, schema, teams, trends, workshops  # noqa: F401
-
     # One write transaction around all sets: two processes starting at once
     # take turns, and the second finds nothing left to apply.
     with immediate(db):
-        for migrations in MIGRATION_SETS:
+        for migrations in migration_sets():
             migrations.apply(db)
 
 

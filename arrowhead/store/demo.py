@@ -11,8 +11,11 @@ from itertools import islice
 
 from sqlite_utils import Database
 
+from arrowhead import review
 from arrowhead.demo import DemoLearner
 from arrowhead.quizzes import MAX_POINTS
+from arrowhead.review import Mark
+from arrowhead.store import reviews
 from arrowhead.store.database import immediate, iso
 from arrowhead.teams import INVITE_LENGTH, TeamError, new_code
 
@@ -56,7 +59,16 @@ def real_users_in_demo_teams(db: Database) -> list[str]:
 
 def _clear_demo(db: Database) -> None:
     demo = "SELECT user_id FROM demo_accounts"
+    # A demo learner's role-play runs go too, their choices first (they reference the runs).
+    db.execute(
+        f"""DELETE FROM roleplay_choices WHERE run_id IN (
+              SELECT id FROM roleplay_runs WHERE user_id IN ({demo}))"""
+    )
+    db.execute(f"DELETE FROM roleplay_runs WHERE user_id IN ({demo})")
     for table in (
+        "practice_answers",
+        "practice_rounds",
+        "reviews",
         "answers",
         "attempts",
         "section_reads",
@@ -158,6 +170,9 @@ def _write_batch(
     counts: dict[str, int],
 ) -> None:
     next_attempt = db.execute("SELECT coalesce(max(id), 0) + 1 FROM attempts").fetchone()[0]
+    next_run = db.execute("SELECT coalesce(max(id), 0) + 1 FROM roleplay_runs").fetchone()[0]
+    runs: list[tuple] = []
+    choices: list[tuple] = []
     roles: list[tuple] = []
     members: list[tuple] = []
     reads: list[tuple] = []
@@ -201,6 +216,43 @@ def _write_batch(
                 for a in attempt.answers
             )
             next_attempt += 1
+        for run in learner.runs:
+            runs.append(
+                (
+                    next_run,
+                    user_id,
+                    run.roleplay_id,
+                    iso(run.started_at),
+                    iso(run.finished_at),
+                    run.ending_id,
+                    run.score,
+                )
+            )
+            choices.extend(
+                (
+                    next_run,
+                    position,
+                    c.step_id,
+                    c.option_id,
+                    c.points,
+                    MAX_POINTS,
+                    c.style,
+                    c.behaviour,
+                    iso(c.chosen_at),
+                )
+                for position, c in enumerate(run.choices)
+            )
+            next_run += 1
+        # Bulk inserts bypass write_answer: work the review schedule out from the same answers.
+        reviews.store(
+            db,
+            user_id,
+            review.schedule(
+                Mark(attempt.quiz_id, a.scenario_id, a.answered_at, a.points >= MAX_POINTS)
+                for attempt in learner.attempts
+                for a in attempt.answers
+            ),
+        )
     db.conn.executemany("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", roles)
     db.conn.executemany(
         "INSERT INTO team_members (user_id, team_id, joined_at) VALUES (?, ?, ?)", members
@@ -219,6 +271,16 @@ def _write_batch(
            max_points, style, behaviour, answered_at, best_style)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         answers,
+    )
+    db.conn.executemany(
+        """INSERT INTO roleplay_runs (id, user_id, roleplay_id, source, started_at, finished_at,
+           ending_id, score) VALUES (?, ?, ?, 'self', ?, ?, ?, ?)""",
+        runs,
+    )
+    db.conn.executemany(
+        """INSERT INTO roleplay_choices (run_id, position, step_id, option_id, points,
+           max_points, style, behaviour, chosen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        choices,
     )
     counts["learners"] += len(batch)
     counts["attempts"] += len(attempts)

@@ -10,7 +10,10 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from arrowhead.scoring import Choice, Grade
+from arrowhead.store import reviews
+from arrowhead.store import xapi as outbox
 from arrowhead.store.database import immediate, iso
+from arrowhead.store.xapi import Statements
 
 
 @dataclass(frozen=True)
@@ -54,14 +57,20 @@ class Place:
 
 
 def mark_section_read(
-    db: Database, user_id: int, module_id: str, section_id: str, now: datetime
+    db: Database,
+    user_id: int,
+    module_id: str,
+    section_id: str,
+    now: datetime,
+    xapi: Statements | None = None,
 ) -> None:
-    """Record that a section was read; marking it again changes nothing."""
+    """Record that a section was read, with its xAPI statements; marking it again changes nothing."""
     with immediate(db):
         db.execute(
             "INSERT OR IGNORE INTO section_reads (user_id, module_id, section_id, read_at) VALUES (?, ?, ?, ?)",
             [user_id, module_id, section_id, iso(now)],
         )
+        outbox.record(db, xapi)
 
 
 def sections_read(db: Database, user_id: int) -> dict[str, set[str]]:
@@ -229,11 +238,13 @@ def record_answer(
     grade: Grade,
     now: datetime,
     finish: Finisher,
+    xapi: Statements | None = None,
 ) -> Answer:
     """Store a choice the moment it is made, and close the attempt if it was the last one.
 
     The first choice for a scenario stands: a double click, a rerun or a second
-    tab gets the stored answer back instead of a second row.
+    tab gets the stored answer back instead of a second row. The xAPI statements
+    (see arrowhead/statements.py) are stored in the same transaction.
     """
     with immediate(db):
         still_open = db.execute(
@@ -252,6 +263,7 @@ def record_answer(
                 replace=False,
             )
             _close_if_complete(db, attempt.id, finish, now)
+            outbox.record(db, xapi)
         row = db.execute(
             f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE attempt_id = ? AND scenario_id = ?",
             [attempt.id, scenario_id],
@@ -305,12 +317,21 @@ def write_answer(
             grade.best_style,
         ],
     )
+    # The review schedule moves on with every answer, in the same transaction.
+    reviews.refresh(db, user_id, quiz_id, scenario_id)
 
 
-def finish_attempt(db: Database, attempt: Attempt, finish: Finisher, now: datetime) -> Attempt:
+def finish_attempt(
+    db: Database,
+    attempt: Attempt,
+    finish: Finisher,
+    now: datetime,
+    xapi: Statements | None = None,
+) -> Attempt:
     """Close an attempt whose answers are all in (after a crash between the last answer and closing)."""
     with immediate(db):
         _close_if_complete(db, attempt.id, finish, now)
+        outbox.record(db, xapi)
         row = db.execute(
             f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", [attempt.id]
         ).fetchone()

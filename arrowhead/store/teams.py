@@ -200,6 +200,13 @@ _SCOPE = """scope(user_id) AS (
           AND r.user_id NOT IN (SELECT user_id FROM team_members)))"""
 
 
+def scope_of(db: Database, viewer: User, team_id: int | None) -> tuple[str, dict[str, str]]:
+    """A `scope(user_id)` CTE of the active learners of a team in the viewer's scope (all of
+    them for None; learners in no team for NO_TEAM, an admin's only) and its parameters: the
+    start of another store's team read."""
+    return _SCOPE, {"teams": json.dumps(_scope(db, viewer, team_id))}
+
+
 def teams_for(db: Database, viewer: User) -> list[Team]:
     """The teams the viewer may see, by name."""
     return _teams(db, visible_team_ids(db, viewer))
@@ -252,6 +259,7 @@ def learner_records(
     steps = (
         tuple(f"{m.id}/{s.id}" for m in course.modules for s in m.sections),
         tuple(q.id for q in course.quizzes),
+        tuple(r.id for r in course.roleplays),
     )
     return list(
         snapshots.kept(
@@ -297,6 +305,19 @@ def _records(db: Database, scope: str, params: dict, course: Course) -> list[Lea
         results.setdefault(user_id, []).append(
             QuizRecord(quiz_id=quiz_id, best=best, passed=bool(passed), failures=failures)
         )
+    played: dict[int, int] = {}
+    if course.roleplays:
+        played = dict(
+            db.execute(
+                f"""WITH {scope}
+                    SELECT r.user_id, count(DISTINCT r.roleplay_id)
+                    FROM roleplay_runs r JOIN scope USING (user_id)
+                    WHERE r.source = 'self' AND r.finished_at IS NOT NULL
+                      AND r.roleplay_id IN (SELECT value FROM json_each(:roleplays))
+                    GROUP BY r.user_id""",
+                {**params, "roleplays": json.dumps([r.id for r in course.roleplays])},
+            ).fetchall()
+        )
     records = []
     # Correlated max() per learner: each is one step down an index, where a
     # GROUP BY over the answers would read every answer in scope.
@@ -322,6 +343,7 @@ def _records(db: Database, scope: str, params: dict, course: Course) -> list[Lea
                 quizzes=tuple(results.get(user_id, ())),
                 last_active=datetime.fromisoformat(max(moments)) if moments else None,
                 team=team or "",
+                roleplays_finished=played.get(user_id, 0),
             )
         )
     return records
@@ -448,6 +470,18 @@ def overall_scores(db: Database, viewer: User, team_id: int | None) -> dict[int,
         )
         if possible
     }
+
+
+def certificates_earned(db: Database, viewer: User, team_id: int | None) -> dict[int, str]:
+    """When each learner in a team the viewer may see (or all of them) earned their certificate,
+    by learner id; learners without one are left out."""
+    return dict(
+        db.execute(
+            f"""WITH {_SCOPE}
+                SELECT c.user_id, c.earned_at FROM scope JOIN certificates c USING (user_id)""",
+            {"teams": json.dumps(_scope(db, viewer, team_id))},
+        ).fetchall()
+    )
 
 
 # ---------------------------------------------------------------- one learner
@@ -728,11 +762,28 @@ def team_for_invite(db: Database, code: str) -> int | None:
 
 
 def join_by_invite(db: Database, user_id: int, code: str, now: datetime) -> None:
-    """Put the user in the team whose invite code this is; TeamError for an unknown code."""
+    """Put the user in the team whose invite code this is; TeamError for an unknown code.
+
+    Logged with the learner as the one who acted: the move changes which managers see them.
+    """
     with immediate(db):
         team_id = team_for_invite(db, code)
         if team_id is None:
             raise TeamError("That invite code does not match any team. Check it with your manager.")
+        joiner = accounts.get_user(db, user_id)
+        if joiner is None:
+            raise TeamError("That person does not exist.")
+        before = team_id_of(db, user_id)
+        if before != team_id:
+            audit.record(
+                db,
+                joiner,
+                audit.JOINED_BY_INVITE,
+                now,
+                user_id=user_id,
+                team_id=team_id,
+                detail=f"{_team_name(db, before)} → {_team_name(db, team_id)}",
+            )
         _place(db, user_id, team_id, now)
 
 

@@ -105,7 +105,8 @@ def learner_trend(
 def week_steps(
     db: Database, viewer: User, team_id: int | None, course: Course, since: datetime
 ) -> list[WeekSteps]:
-    """Per learner in scope who moved on since `since`: quizzes first passed, sections first read."""
+    """Per learner in scope who moved on since `since`: quizzes first passed, sections first
+    read, role-plays first played to an ending."""
     params = {
         "teams": json.dumps(_scope(db, viewer, team_id)),
         "quizzes": json.dumps([q.id for q in course.quizzes]),
@@ -139,8 +140,30 @@ def week_steps(
         params,
     ):
         steps[user_id] = (steps.get(user_id, ([], 0))[0], read)
+    finished: dict[int, int] = {}
+    if course.roleplays:
+        for user_id, count in db.execute(
+            f"""WITH {_SCOPE}
+                SELECT r.user_id, count(DISTINCT r.roleplay_id) FROM roleplay_runs r
+                WHERE r.finished_at >= :since AND r.source = 'self'
+                  AND r.roleplay_id IN (SELECT value FROM json_each(:roleplays))
+                  AND r.user_id IN (SELECT user_id FROM scope)
+                  AND NOT EXISTS (
+                    SELECT 1 FROM roleplay_runs b WHERE b.user_id = r.user_id
+                      AND b.roleplay_id = r.roleplay_id AND b.source = 'self'
+                      AND b.finished_at < :since)
+                GROUP BY r.user_id""",
+            {**params, "roleplays": json.dumps([r.id for r in course.roleplays])},
+        ):
+            finished[user_id] = count
+            steps.setdefault(user_id, ([], 0))
     return [
-        WeekSteps(user_id=user_id, first_passes=tuple(passes), sections_read=read)
+        WeekSteps(
+            user_id=user_id,
+            first_passes=tuple(passes),
+            sections_read=read,
+            roleplays_finished=finished.get(user_id, 0),
+        )
         for user_id, (passes, read) in sorted(steps.items())
     ]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,20 +16,30 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from arrowhead.accounts import User, token_digest
+from arrowhead.roleplays import Roleplay
 from arrowhead.scoring import Grade
+from arrowhead.store import xapi as outbox
 from arrowhead.store.database import MIGRATION_SETS, immediate, iso
 from arrowhead.store.learning import new_attempt, write_answer
+from arrowhead.store.xapi import Statements
+from arrowhead.workshop_roleplays import ENDED as ROLEPLAY_ENDED
+from arrowhead.workshop_roleplays import Move, decide
 from arrowhead.workshops import (
+    JOIN_SCREEN,
     DeckEntry,
+    DeckItem,
     NotAllowed,
+    RoleplayEntry,
     Stage,
     WorkshopError,
     advance,
+    can_facilitate,
     check_facilitator,
     clean_deck,
     clean_nickname,
     clean_public_url,
     countdown_end,
+    may_add_to_deck,
     moved_on,
     new_join_code,
     vote_refused,
@@ -140,13 +150,60 @@ def add_option_order_stage_version_and_countdown(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def add_roleplays(db: Database) -> None:
+    """Role-plays in decks and Workshops, the votes on their steps, and the room's moves."""
+    for statement in (
+        # A deck item or Workshop item is a role-play when roleplay_id is set; its
+        # quiz_id and scenario_id are then '' (those columns were made NOT NULL
+        # before decks held role-plays, and SQLite cannot relax that in place).
+        "ALTER TABLE workshop_deck_scenarios ADD COLUMN roleplay_id TEXT",
+        "ALTER TABLE workshop_scenarios ADD COLUMN roleplay_id TEXT",
+        # One vote per participant per round per step: `move` is how many
+        # decisions the room had made in the role-play before the step voted on.
+        """CREATE TABLE workshop_roleplay_votes (
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            participant_id INTEGER NOT NULL REFERENCES workshop_participants(id),
+            position INTEGER NOT NULL,
+            move INTEGER NOT NULL,
+            round INTEGER NOT NULL,
+            option_id TEXT NOT NULL,
+            voted_at TEXT NOT NULL,
+            PRIMARY KEY (participant_id, position, move, round)
+        )""",
+        """CREATE INDEX workshop_roleplay_votes_by_round
+            ON workshop_roleplay_votes(workshop_id, position, move, round)""",
+        # The route the room took, one row per decision, written the moment it is
+        # made; the primary key refuses a second decision on the same step (a
+        # double click, a second tab). Points are copied so history stays true
+        # if the author edits the role-play.
+        """CREATE TABLE workshop_roleplay_moves (
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            position INTEGER NOT NULL,
+            move INTEGER NOT NULL,
+            step_id TEXT NOT NULL,
+            option_id TEXT NOT NULL,
+            room_option_id TEXT,          -- the most-voted option; NULL: nobody voted, or a tie
+            chosen_by TEXT NOT NULL CHECK (chosen_by IN ('room', 'facilitator')),
+            round INTEGER NOT NULL,       -- the round whose votes were read
+            points INTEGER NOT NULL,
+            leads_to TEXT NOT NULL,       -- the step or ending the option led to
+            ending_points INTEGER,        -- NULL when it led to a step
+            chosen_by_user INTEGER NOT NULL REFERENCES users(id),
+            chosen_at TEXT NOT NULL,
+            PRIMARY KEY (workshop_id, position, move)
+        )""",
+    ):
+        db.execute(statement)
+
+
 @dataclass(frozen=True)
 class Deck:
-    """A named, ordered set of scenarios a facilitator reuses."""
+    """A named, ordered set of scenarios and role-plays a facilitator reuses."""
 
     id: int
     name: str
-    entries: tuple[DeckEntry, ...]
+    entries: tuple[DeckItem, ...]
     updated_at: str
 
 
@@ -160,7 +217,7 @@ class Workshop:
     facilitator_id: int
     started_at: str
     ended_at: str | None
-    entries: tuple[DeckEntry, ...]
+    entries: tuple[DeckItem, ...]
     stage: Stage
     """As it is at the time it was read: a countdown that has run out has closed voting."""
     option_seed: int | None
@@ -211,11 +268,22 @@ class WorkshopAnswer:
 # Decks ---------------------------------------------------------------------
 
 
+def _item(quiz_id: str, scenario_id: str, roleplay_id: str | None) -> DeckItem:
+    return RoleplayEntry(roleplay_id) if roleplay_id else DeckEntry(quiz_id, scenario_id)
+
+
+def _item_columns(item: DeckItem) -> list[str | None]:
+    """quiz_id, scenario_id and roleplay_id as stored for a deck or Workshop item."""
+    if isinstance(item, RoleplayEntry):
+        return ["", "", item.roleplay_id]
+    return [item.quiz_id, item.scenario_id, None]
+
+
 def _deck(db: Database, row: tuple) -> Deck:
     entries = tuple(
-        DeckEntry(quiz_id, scenario_id)
-        for quiz_id, scenario_id in db.execute(
-            "SELECT quiz_id, scenario_id FROM workshop_deck_scenarios WHERE deck_id = ? ORDER BY position",
+        _item(*columns)
+        for columns in db.execute(
+            "SELECT quiz_id, scenario_id, roleplay_id FROM workshop_deck_scenarios WHERE deck_id = ? ORDER BY position",
             [row[0]],
         )
     )
@@ -244,11 +312,11 @@ def save_deck(
     db: Database,
     viewer: User,
     name: str,
-    entries: list[DeckEntry],
+    entries: Sequence[DeckItem],
     now: datetime,
     deck_id: int | None = None,
 ) -> Deck:
-    """Create a deck, or replace an existing one's name and scenarios."""
+    """Create a deck, or replace an existing one's name and items (scenarios and role-plays)."""
     check_facilitator(viewer)
     name, cleaned = clean_deck(name, entries)
     with immediate(db):
@@ -270,13 +338,100 @@ def save_deck(
         db.execute("DELETE FROM workshop_deck_scenarios WHERE deck_id = ?", [deck_id])
         for position, entry in enumerate(cleaned):
             db.execute(
-                "INSERT INTO workshop_deck_scenarios (deck_id, position, quiz_id, scenario_id) VALUES (?, ?, ?, ?)",
-                [deck_id, position, entry.quiz_id, entry.scenario_id],
+                """INSERT INTO workshop_deck_scenarios (deck_id, position, quiz_id, scenario_id, roleplay_id)
+                   VALUES (?, ?, ?, ?, ?)""",
+                [deck_id, position, *_item_columns(entry)],
             )
     assert deck_id is not None
     saved = deck(db, viewer, deck_id)
     assert saved is not None
     return saved
+
+
+def decks_to_add_to(db: Database, viewer: User) -> list[Deck]:
+    """The decks the viewer may add a scenario to, by name: every deck for a facilitator or an
+    admin, their own for a manager, none for anyone else."""
+    if can_facilitate(viewer):
+        return decks(db, viewer)
+    if not viewer.has_role("manager"):
+        return []
+    rows = db.execute(
+        """SELECT id, name, updated_at FROM workshop_decks WHERE created_by = ?
+           ORDER BY name COLLATE NOCASE""",
+        [viewer.id],
+    ).fetchall()
+    return [_deck(db, row) for row in rows]
+
+
+ALREADY_IN_DECK = "That scenario is already in the deck."
+
+
+def add_to_deck(
+    db: Database,
+    viewer: User,
+    entry: DeckEntry,
+    now: datetime,
+    *,
+    deck_id: int | None = None,
+    new_name: str = "",
+) -> Deck:
+    """Put one scenario at the end of a deck (deck_id), or in a new deck named new_name.
+
+    Facilitators and admins add to any deck; a manager to the decks they made
+    (workshops.may_add_to_deck). WorkshopError says plainly why not.
+    """
+    with immediate(db):
+        if deck_id is None:
+            if not may_add_to_deck(viewer, None):
+                raise NotAllowed("Only facilitators, admins and managers build workshop decks.")
+            name, entries = clean_deck(new_name, [entry])
+            try:
+                deck_id = db.execute(
+                    """INSERT INTO workshop_decks (name, created_by, created_at, updated_at)
+                       VALUES (?, ?, ?, ?)""",
+                    [name, viewer.id, iso(now), iso(now)],
+                ).lastrowid
+            except sqlite3.IntegrityError:
+                raise WorkshopError(
+                    "A deck with that name exists. Please choose another."
+                ) from None
+            position = 0
+        else:
+            row = db.execute(
+                "SELECT created_by FROM workshop_decks WHERE id = ?", [deck_id]
+            ).fetchone()
+            if row is None or not may_add_to_deck(viewer, row[0]):
+                raise WorkshopError("That deck no longer exists, or it is not one of yours.")
+            held = [
+                DeckEntry(q, s)
+                for q, s in db.execute(
+                    """SELECT quiz_id, scenario_id FROM workshop_deck_scenarios
+                       WHERE deck_id = ? ORDER BY position""",
+                    [deck_id],
+                )
+            ]
+            if entry in held:
+                raise WorkshopError(ALREADY_IN_DECK)
+            clean_deck("deck", [*held, entry])  # the deck's limits, with its name left as it is
+            position = (
+                db.execute(
+                    "SELECT coalesce(max(position), -1) FROM workshop_deck_scenarios "
+                    "WHERE deck_id = ?",
+                    [deck_id],
+                ).fetchone()[0]
+                + 1
+            )
+            db.execute("UPDATE workshop_decks SET updated_at = ? WHERE id = ?", [iso(now), deck_id])
+        db.execute(
+            """INSERT INTO workshop_deck_scenarios (deck_id, position, quiz_id, scenario_id)
+               VALUES (?, ?, ?, ?)""",
+            [deck_id, position, entry.quiz_id, entry.scenario_id],
+        )
+    assert deck_id is not None
+    row = db.execute(
+        "SELECT id, name, updated_at FROM workshop_decks WHERE id = ?", [deck_id]
+    ).fetchone()
+    return _deck(db, row)
 
 
 def delete_deck(db: Database, viewer: User, deck_id: int) -> None:
@@ -302,11 +457,21 @@ def _moment(value: str | None) -> datetime | None:
 
 def _workshop(db: Database, row: tuple, now: datetime) -> Workshop:
     scenarios = db.execute(
-        "SELECT position, quiz_id, scenario_id, round, revealed FROM workshop_scenarios WHERE workshop_id = ? ORDER BY position",
+        """SELECT position, quiz_id, scenario_id, round, revealed, roleplay_id FROM workshop_scenarios
+           WHERE workshop_id = ? ORDER BY position""",
         [row[0]],
     ).fetchall()
     position = row[6]
     here = next((s for s in scenarios if s[0] == position), None)
+    move, finished = 0, False
+    if here is not None and here[5]:
+        # On a role-play the stage is at the step after the decisions made so far.
+        made = db.execute(
+            """SELECT count(*), max(CASE WHEN ending_points IS NOT NULL THEN 1 ELSE 0 END)
+               FROM workshop_roleplay_moves WHERE workshop_id = ? AND position = ?""",
+            [row[0], position],
+        ).fetchone()
+        move, finished = made[0], bool(made[1])
     stage = Stage(
         position=position,
         round=here[3] if here else 1,
@@ -316,6 +481,9 @@ def _workshop(db: Database, row: tuple, now: datetime) -> Workshop:
         ended=row[5] is not None,
         version=row[10],
         closes_at=_moment(row[11]),
+        roleplay=bool(here and here[5]),
+        move=move,
+        finished=finished,
     )
     return Workshop(
         id=row[0],
@@ -324,7 +492,7 @@ def _workshop(db: Database, row: tuple, now: datetime) -> Workshop:
         facilitator_id=row[3],
         started_at=row[4],
         ended_at=row[5],
-        entries=tuple(DeckEntry(s[1], s[2]) for s in scenarios),
+        entries=tuple(_item(s[1], s[2], s[5]) for s in scenarios),
         # A countdown closes voting on the first read after it runs out: no timer thread.
         stage=stage.at(now),
         option_seed=row[9],
@@ -367,11 +535,11 @@ def start_workshop(
         if row is None:
             raise WorkshopError("That deck no longer exists.")
         entries = db.execute(
-            "SELECT quiz_id, scenario_id FROM workshop_deck_scenarios WHERE deck_id = ? ORDER BY position",
+            "SELECT quiz_id, scenario_id, roleplay_id FROM workshop_deck_scenarios WHERE deck_id = ? ORDER BY position",
             [deck_id],
         ).fetchall()
         if not entries:
-            raise WorkshopError("That deck has no scenarios.")
+            raise WorkshopError("That deck has no scenarios or role-plays.")
         # Codes are never reused, so an old code says "ended" rather than
         # leading into someone else's room. A clash is unlikely; retry a few times.
         for _ in range(20):
@@ -387,10 +555,11 @@ def start_workshop(
                 continue
         else:
             raise WorkshopError("Could not find a free join code. Please try again.")
-        for position, (quiz_id, scenario_id) in enumerate(entries):
+        for position, columns in enumerate(entries):
             db.execute(
-                "INSERT INTO workshop_scenarios (workshop_id, position, quiz_id, scenario_id) VALUES (?, ?, ?, ?)",
-                [workshop_id, position, quiz_id, scenario_id],
+                """INSERT INTO workshop_scenarios (workshop_id, position, quiz_id, scenario_id, roleplay_id)
+                   VALUES (?, ?, ?, ?, ?)""",
+                [workshop_id, position, *columns],
             )
     assert workshop_id is not None
     return workshop_for(db, viewer, workshop_id, now)
@@ -481,21 +650,35 @@ def _close_learner_attempts(db: Database, workshop_id: int, now: datetime) -> No
 
 
 def round_count(
-    db: Database, viewer: User, workshop_id: int, position: int, round_: int
+    db: Database,
+    viewer: User,
+    workshop_id: int,
+    position: int,
+    round_: int,
+    move: int | None = None,
 ) -> RoundCount:
-    """How many have joined, and the votes per option in one round."""
+    """How many have joined, and the votes per option in one round.
+
+    `move` None counts the votes on a scenario; on a role-play it is the number of
+    decisions made before the step whose votes are counted.
+    """
     _check_runs(viewer, _get_row_only(db, workshop_id))
     joined = db.execute(
         "SELECT count(*) FROM workshop_participants WHERE workshop_id = ?", [workshop_id]
     ).fetchone()[0]
-    votes = dict(
-        db.execute(
-            """SELECT option_id, count(*) FROM workshop_votes
-               WHERE workshop_id = ? AND position = ? AND round = ? GROUP BY option_id""",
-            [workshop_id, position, round_],
-        ).fetchall()
-    )
-    return RoundCount(joined=joined, votes=votes)
+    return RoundCount(joined=joined, votes=_votes(db, workshop_id, position, round_, move))
+
+
+def _votes(
+    db: Database, workshop_id: int, position: int, round_: int, move: int | None
+) -> dict[str, int]:
+    if move is None:
+        sql = """SELECT option_id, count(*) FROM workshop_votes
+                 WHERE workshop_id = ? AND position = ? AND round = ? GROUP BY option_id"""
+        return dict(db.execute(sql, [workshop_id, position, round_]).fetchall())
+    sql = """SELECT option_id, count(*) FROM workshop_roleplay_votes
+             WHERE workshop_id = ? AND position = ? AND move = ? AND round = ? GROUP BY option_id"""
+    return dict(db.execute(sql, [workshop_id, position, move, round_]).fetchall())
 
 
 def _get_row_only(db: Database, workshop_id: int) -> Workshop | None:
@@ -640,13 +823,20 @@ def join(
 
 
 def cast_vote(
-    db: Database, participant: Participant, position: int, round_: int, grade: Grade, now: datetime
+    db: Database,
+    participant: Participant,
+    position: int,
+    round_: int,
+    grade: Grade,
+    now: datetime,
+    xapi: Statements | None = None,
 ) -> None:
     """Record the participant's vote in this round, replacing an earlier one while voting is open.
 
     Checked and written in one write transaction: a vote that arrives after
     voting closed, or for a scenario the room has moved on from, is refused.
-    A signed-in learner's vote also goes on their record as a workshop answer.
+    A signed-in learner's vote also goes on their record as a workshop answer,
+    and its xAPI statement into the outbox.
     """
     with immediate(db):
         workshop = _get(db, participant.workshop_id, now)
@@ -656,6 +846,7 @@ def cast_vote(
         if refused:
             raise WorkshopError(refused)
         entry = workshop.entries[position]
+        assert isinstance(entry, DeckEntry)  # vote_refused refuses a vote on a role-play
         db.execute(
             """INSERT INTO workshop_votes (workshop_id, participant_id, position, round, option_id, voted_at)
                VALUES (?, ?, ?, ?, ?, ?)
@@ -667,6 +858,7 @@ def cast_vote(
             _record_for_learner(
                 db, participant, entry.quiz_id, entry.scenario_id, grade, now, workshop.option_seed
             )
+        outbox.record(db, xapi)
 
 
 def _record_for_learner(
@@ -701,14 +893,19 @@ def _record_for_learner(
     write_answer(db, attempt_id, user_id, quiz_id, scenario_id, grade, now, replace=True)
 
 
-def votes_of(db: Database, participant_id: int, position: int) -> dict[int, str]:
-    """The participant's vote in each round on one scenario: {round: option id}."""
-    return dict(
-        db.execute(
-            "SELECT round, option_id FROM workshop_votes WHERE participant_id = ? AND position = ?",
-            [participant_id, position],
-        ).fetchall()
-    )
+def votes_of(
+    db: Database, participant_id: int, position: int, move: int | None = None
+) -> dict[int, str]:
+    """The participant's vote in each round on one scenario (or, with `move`, one role-play
+    step): {round: option id}."""
+    if move is None:
+        sql = (
+            "SELECT round, option_id FROM workshop_votes WHERE participant_id = ? AND position = ?"
+        )
+        return dict(db.execute(sql, [participant_id, position]).fetchall())
+    sql = """SELECT round, option_id FROM workshop_roleplay_votes
+             WHERE participant_id = ? AND position = ? AND move = ?"""
+    return dict(db.execute(sql, [participant_id, position, move]).fetchall())
 
 
 def final_votes_of(db: Database, participant_id: int) -> dict[int, str]:
@@ -740,6 +937,145 @@ def workshop_answers_of(db: Database, user_id: int) -> list[WorkshopAnswer]:
             [user_id],
         )
     ]
+
+
+# Live role-plays ---------------------------------------------------------------
+
+_MOVE_COLUMNS = (
+    "move, step_id, option_id, room_option_id, chosen_by, round, points, leads_to, ending_points"
+)
+
+
+def moves_of(db: Database, workshop_id: int, position: int) -> list[Move]:
+    """The decisions the room has made in the role-play at position, in order: its route so far."""
+    return [
+        Move(*row)
+        for row in db.execute(
+            f"""SELECT {_MOVE_COLUMNS} FROM workshop_roleplay_moves
+                WHERE workshop_id = ? AND position = ? ORDER BY move""",
+            [workshop_id, position],
+        )
+    ]
+
+
+def cast_roleplay_vote(
+    db: Database,
+    participant: Participant,
+    position: int,
+    move: int,
+    round_: int,
+    option_id: str,
+    now: datetime,
+    xapi: Statements | None = None,
+) -> None:
+    """Record the participant's vote on a role-play step, replacing an earlier one while voting is open.
+
+    The vote names the step it was cast for (`move`: the decisions made before it):
+    one that arrives after voting closed, or after the room decided that step and
+    moved on, is refused with a sentence saying which vote was lost. Role-play votes
+    go on no learner's record: the route is the room's, not theirs. A signed-in
+    learner's vote still sends its xAPI statement, as a scenario vote does.
+    """
+    with immediate(db):
+        workshop = _get(db, participant.workshop_id, now)
+        if workshop is None:
+            raise WorkshopError(NO_SUCH_CODE)
+        refused = vote_refused(position, round_, workshop.stage, move)
+        if refused:
+            raise WorkshopError(refused)
+        db.execute(
+            """INSERT INTO workshop_roleplay_votes
+                   (workshop_id, participant_id, position, move, round, option_id, voted_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (participant_id, position, move, round)
+               DO UPDATE SET option_id = excluded.option_id, voted_at = excluded.voted_at""",
+            [participant.workshop_id, participant.id, position, move, round_, option_id, iso(now)],
+        )
+        outbox.record(db, xapi)
+
+
+def follow(
+    db: Database,
+    viewer: User,
+    workshop_id: int,
+    roleplay: Roleplay,
+    option_id: str | None,
+    now: datetime,
+    *,
+    drawn_for: int | None = None,
+) -> Move:
+    """Record the option the room follows at the role-play step it is on, and move on to where it leads.
+
+    option_id None follows the room (its most-voted option); another option is the
+    facilitator's choice, recorded as an override when the room had a choice. It is
+    read, checked and written in one write transaction with the stage version the
+    control was drawn for, so a double click or a second tab never decides a step
+    twice. The next step starts closed, on a first vote with fresh votes.
+    """
+    with immediate(db):
+        workshop = _check_runs(viewer, _get(db, workshop_id, now))
+        stage = workshop.stage
+        if drawn_for is not None and drawn_for != stage.version:
+            raise WorkshopError(moved_on(stage))
+        if stage.ended:
+            raise WorkshopError("This workshop has ended.")
+        entry = workshop.entries[stage.position] if stage.position != JOIN_SCREEN else None
+        if not isinstance(entry, RoleplayEntry) or entry.roleplay_id != roleplay.id:
+            raise WorkshopError(f"Nothing was chosen: the room is on {stage.where}.")
+        if stage.finished:
+            raise WorkshopError(ROLEPLAY_ENDED)
+        if not stage.revealed:
+            raise WorkshopError("Reveal the vote first, then choose the option the room follows.")
+        votes = _votes(db, workshop_id, stage.position, stage.round, stage.move)
+        move = decide(
+            roleplay, moves_of(db, workshop_id, stage.position), votes, stage.round, option_id
+        )
+        db.execute(
+            f"""INSERT INTO workshop_roleplay_moves
+                    (workshop_id, position, {_MOVE_COLUMNS}, chosen_by_user, chosen_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                workshop_id,
+                stage.position,
+                move.number,
+                move.step_id,
+                move.option_id,
+                move.room_option_id,
+                move.chosen_by,
+                move.round,
+                move.points,
+                move.leads_to,
+                move.ending_points,
+                viewer.id,
+                iso(now),
+            ],
+        )
+        db.execute(
+            "UPDATE workshop_scenarios SET round = 1, revealed = 0 WHERE workshop_id = ? AND position = ?",
+            [workshop_id, stage.position],
+        )
+        db.execute(
+            """UPDATE workshops SET voting_open = 0, results_shown = 0, voting_closes_at = NULL,
+                   version = version + 1
+               WHERE id = ?""",
+            [workshop_id],
+        )
+    return move
+
+
+def roleplay_votes(
+    db: Database, viewer: User, workshop_id: int
+) -> dict[tuple[int, int], dict[int, dict[str, int]]]:
+    """Votes per option on every role-play step, for the summary: {(position, move): {round: {option id: votes}}}."""
+    _check_runs(viewer, _get_row_only(db, workshop_id))
+    found: dict[tuple[int, int], dict[int, dict[str, int]]] = {}
+    for position, move, round_, option_id, count in db.execute(
+        """SELECT position, move, round, option_id, count(*) FROM workshop_roleplay_votes
+           WHERE workshop_id = ? GROUP BY position, move, round, option_id""",
+        [workshop_id],
+    ):
+        found.setdefault((position, move), {}).setdefault(round_, {})[option_id] = count
+    return found
 
 
 # The server's public address ---------------------------------------------------

@@ -4,7 +4,7 @@ import streamlit as st
 
 from arrowhead.store import teams as team_store
 from arrowhead.teams import TeamError
-from arrowhead.ui import components
+from arrowhead.ui import components, sso_parts
 
 user = components.require_viewer()
 db = components.database()
@@ -52,6 +52,5 @@ if current is not None:
         st.text(f"Now in {current}, managed by {', '.join(managers) or 'no one yet'}.")
 
 if st.button("Sign out", key="account_sign_out", type="primary"):
-    components.forget_login()
-    st.rerun()
+    sso_parts.sign_out()
 st.caption("Signing out ends this login in every tab where it is open.")

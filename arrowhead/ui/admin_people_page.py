@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from arrowhead.accounts import ROLES
+from arrowhead.store import identities
 from arrowhead.store import teams as team_store
 from arrowhead.store.accounts import RESET_HOURS
 from arrowhead.teams import TeamError
@@ -16,6 +17,7 @@ st.title("People")
 everyone = team_store.people(db, user)
 all_teams = team_store.teams_for(db, user)
 team_names = {t.id: t.name for t in all_teams}
+methods = identities.sign_in_methods(db, user)
 
 # Names are entered by people: st.dataframe shows them as plain text.
 st.dataframe(
@@ -28,6 +30,7 @@ st.dataframe(
                 "Team": p.team or "–",
                 "Manages": ", ".join(team_names.get(t, "?") for t in p.manages) or "–",
                 "Active": "yes" if p.active else "no",
+                "Signs in with": methods[p.id].summary if p.id in methods else "–",
             }
             for p in everyone
         ]
@@ -108,3 +111,36 @@ with col2:
                 f"Give it to them in person. It works once, within {RESET_HOURS} hours, "
                 "on the sign-in page under 'Reset my password'."
             )
+
+# An account made by a first single sign-on can be linked to the account the person already had.
+method = methods.get(person.id)
+if method is not None and method.subject is not None:
+    st.subheader("Single sign-on", anchor=False)
+    # The provider's values, not typed by the person, but still shown as plain text.
+    st.text(f"Signs in with single sign-on: {method.issuer}, as {method.subject}.")
+    targets = {
+        p.id: p
+        for p in everyone
+        if p.id != person.id and p.active and p.id in methods and methods[p.id].subject is None
+    }
+    if targets:
+        with st.form(f"people_link_form_{person.id}"):
+            target = st.selectbox(
+                "Link this sign-on to an existing account",
+                list(targets),
+                format_func=lambda pid: f"{targets[pid].display_name} ({targets[pid].username})",
+                key=f"people_link_target_{person.id}",
+            )
+            linked = st.form_submit_button("Link")
+        st.caption(
+            "From then on this sign-on signs in as that account. An account made by the "
+            "first sign-on has no password, so it is deactivated; its records are kept."
+        )
+        if linked and target is not None:
+            try:
+                identities.link_identity(db, user, person.id, target, components.now())
+            except TeamError as err:
+                st.error(str(err))
+            else:
+                st.success("Linked. This sign-on now signs in as that account.")
+                st.rerun()

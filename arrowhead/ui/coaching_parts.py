@@ -38,6 +38,14 @@ def roster_summaries(found: Sequence[Duty]) -> dict[int, str]:
     return {user_id: assignments.summary(mine) for user_id, mine in by_learner.items()}
 
 
+def roster_counts(found: Sequence[Duty]) -> dict[int, dict[str, int]]:
+    """Each learner's assignments counted by status, for the roster CSV."""
+    by_learner: dict[int, list[Duty]] = {}
+    for duty in found:
+        by_learner.setdefault(duty.user_id, []).append(duty)
+    return {user_id: assignments.counts(mine) for user_id, mine in by_learner.items()}
+
+
 def assignments_section(
     db: Database,
     user: User,
@@ -223,6 +231,13 @@ def _link(course: Course, a: assignments.Assignment, text: str) -> None:
             icon=":material/quiz:",
             query_params={"quiz": a.item_id},
         )
+    elif a.kind == assignments.ROLEPLAY:
+        st.page_link(
+            components.ROLEPLAY_PAGE,
+            label=text,
+            icon=":material/forum:",
+            query_params={"id": a.item_id},
+        )
     else:
         st.page_link(
             components.MODULE_PAGE,
@@ -265,7 +280,33 @@ def coaching_notes(db: Database, viewer: User, learner_id: int) -> None:
         with st.container(border=True):
             # Written by people: plain text only, never Markdown.
             who = f"{components.moment(note.written_at)} · {note.author}"
+            if note.edited_at is not None:
+                who += f" · edited {components.moment(note.edited_at)}"
             if writer:
                 who += " · shared" if note.shared else " · not shared"
             st.text(who)
             st.text(note.text)
+            if writer and note.author_id == viewer.id:
+                _edit_note(db, viewer, note)
+
+
+def _edit_note(db: Database, viewer: User, note: note_store.Note) -> None:
+    """The author's own note, open for a correction; the change is stamped and audited."""
+    with st.expander("Edit this note"), st.form(f"note_edit_{note.id}"):
+        text = st.text_area(
+            "Note", value=note.text, max_chars=MAX_NOTE, key=f"note_edit_text_{note.id}"
+        )
+        shared = st.checkbox(
+            "Share with the learner", value=note.shared, key=f"note_edit_shared_{note.id}"
+        )
+        saved = st.form_submit_button("Save the changes", key=f"note_edit_save_{note.id}")
+    if saved:
+        try:
+            note_store.edit_note(db, viewer, note.id, text, shared, components.now())
+        except TeamError as err:
+            st.error(str(err))
+        else:
+            # The widgets keep what was typed; drop them so the stored note is shown afresh.
+            for key in (f"note_edit_text_{note.id}", f"note_edit_shared_{note.id}"):
+                st.session_state.pop(key, None)
+            st.rerun()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,13 +18,17 @@ import pandas as pd
 import streamlit as st
 from sqlite_utils import Database
 
+from arrowhead import exports
 from arrowhead.accounts import LOGIN_DAYS, User
 from arrowhead.course import Course, content_fingerprint, load_course
+from arrowhead.lrs import KEY_VARIABLE, SECRET_VARIABLE, Forwarder, LrsConfig
 from arrowhead.quizzes import MAX_POINTS, STYLES, Option, Scenario
 from arrowhead.scoring import BEHAVIOUR_NAMES, Profile
 from arrowhead.settings import Settings, settings_from
+from arrowhead.statements import Recorder
 from arrowhead.store import accounts, learning
 from arrowhead.store import teams as team_store
+from arrowhead.store import workshops as workshop_store
 from arrowhead.store.database import open_database, prepare_database
 from arrowhead.store.learning import Place
 
@@ -31,7 +36,17 @@ _DB_KEY = "_arrowhead_db"
 
 
 def now() -> datetime:
-    """The current time, in UTC; pages pass it down so the layers below never read the clock."""
+    """The current time, in UTC; pages pass it down so the layers below never read the clock.
+
+    Under test only (ARROWHEAD_TESTING=1), ARROWHEAD_TEST_NOW (an ISO 8601 time) stands in
+    for the clock, so a browser test can start the server "the next day". The one place
+    the app reads the time; a served app ignores the variable.
+    """
+    if os.environ.get("ARROWHEAD_TESTING") == "1" and (
+        fixed := os.environ.get("ARROWHEAD_TEST_NOW")
+    ):
+        moment = datetime.fromisoformat(fixed)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return datetime.now(UTC)
 
 
@@ -40,11 +55,18 @@ def settings() -> Settings:
     return settings_from(os.environ)
 
 
-@st.cache_resource(show_spinner=False)
-def _migrated(path: str) -> bool:
+# A server serves one file; tests make many, and an evicted holder closes when dropped.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _migrated(path: str) -> Database:
     # Cached per process and path: migrations run once at start-up, not per session.
     prepare_database(path)
-    return True
+    # Every-answer files of sessions that ended before the last restart: swept at start-up.
+    exports.sweep_old_exports(now())
+    # Held open for the server's life: `arrowhead restore` sees the file is in use
+    # even when no browser is connected, and refuses to swap it under the app.
+    holder = open_database(path)
+    holder.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return holder
 
 
 def database() -> Database:
@@ -68,6 +90,53 @@ def course() -> Course:
     """The course as the files are now: reloaded when an author saves a file."""
     root = settings().content_root
     return _course(str(root), content_fingerprint(root))
+
+
+def xapi() -> Recorder:
+    """Builds the xAPI statements of learning events, stored with each event (arrowhead/statements.py).
+
+    The actors' home page is the server's public address: ARROWHEAD_PUBLIC_URL, else
+    the one an admin set, else http://localhost:8501.
+    """
+    home = (settings().public_url or "").strip() or workshop_store.public_url(database())
+    return Recorder(course(), home or DEFAULT_HOME_PAGE)
+
+
+DEFAULT_HOME_PAGE = "http://localhost:8501"
+
+
+@st.cache_resource(show_spinner=False)
+def _forwarder(
+    db_path: str, endpoint: str, key: str | None, secret: str | None, interval: float
+) -> Forwarder:
+    # Cached per process: one daemon thread per server, however many sessions.
+    return Forwarder(db_path, LrsConfig(endpoint, key, secret), interval).start()
+
+
+def forward_statements() -> None:
+    """Start this server's background push of the xAPI outbox, once, if secrets.toml has [lrs].
+
+    [lrs] holds endpoint, and key and secret (else ARROWHEAD_LRS_KEY and
+    ARROWHEAD_LRS_SECRET), and may set interval (seconds between pushes, 5).
+    A mistake there is logged, never shown on a page: learning goes on, and the
+    statements wait in the outbox.
+    """
+    try:
+        if not st.secrets.load_if_toml_exists() or "lrs" not in st.secrets:
+            return
+        lrs = st.secrets["lrs"]
+        endpoint = str(lrs.get("endpoint") or "").strip()
+        if not endpoint:
+            return
+        _forwarder(
+            str(settings().db_path),
+            endpoint,
+            str(lrs.get("key") or os.environ.get(KEY_VARIABLE) or "") or None,
+            str(lrs.get("secret") or os.environ.get(SECRET_VARIABLE) or "") or None,
+            float(lrs.get("interval", 5)),
+        )
+    except Exception as err:  # forwarding must never take a page down
+        logging.getLogger("arrowhead.lrs").warning("Not forwarding xAPI statements: %s", err)
 
 
 def _connection_key() -> str | None:
@@ -226,13 +295,19 @@ REVIEW_PAGE = "arrowhead/ui/review_page.py"
 MAP_PAGE = "arrowhead/ui/map_page.py"
 FINISH_PAGE = "arrowhead/ui/finish_page.py"
 PROGRESS_PAGE = "arrowhead/ui/progress_page.py"
+PRACTICE_PAGE = "arrowhead/ui/practice_page.py"
+ROLEPLAY_PAGE = "arrowhead/ui/roleplay_page.py"
 
 
 def place_link(place: Place, label: str, key: str | None = None) -> None:
-    """A link to a section of a module, or to a module's quiz."""
+    """A link to a section of a module, a module's quiz or one of its role-plays."""
     if place.kind == "quiz":
         st.page_link(
             QUIZ_PAGE, label=label, icon=":material/quiz:", query_params={"quiz": place.item_id}
+        )
+    elif place.kind == "roleplay":
+        st.page_link(
+            ROLEPLAY_PAGE, label=label, icon=":material/forum:", query_params={"id": place.item_id}
         )
     else:
         st.page_link(
@@ -244,9 +319,11 @@ def place_link(place: Place, label: str, key: str | None = None) -> None:
 
 
 def go_to(place: Place) -> NoReturn:
-    """Switch to a section of a module, or to a module's quiz."""
+    """Switch to a section of a module, a module's quiz or one of its role-plays."""
     if place.kind == "quiz":
         st.switch_page(QUIZ_PAGE, query_params={"quiz": place.item_id})
+    if place.kind == "roleplay":
+        st.switch_page(ROLEPLAY_PAGE, query_params={"id": place.item_id})
     st.switch_page(MODULE_PAGE, query_params={"module": place.module_id, "section": place.item_id})
 
 
@@ -417,6 +494,19 @@ def style_chart(profile: Profile) -> None:
         ),
         width="stretch",
     )
+    in_words(
+        ", ".join(f"{STYLE_NAMES[s]} {percent(100 * share)}" for s, share in profile.styles.items())
+        + " of the choices."
+    )
+
+
+IN_WORDS = "In words: "
+"""How every chart's text equivalent starts, so a screen reader's user knows what it is."""
+
+
+def in_words(sentence: str) -> None:
+    """A chart's text equivalent, right under it: what the chart shows, as a sentence."""
+    st.caption(IN_WORDS + sentence)
 
 
 FIT_EXPLAINED = (
@@ -504,6 +594,19 @@ def fit_chart(profile: Profile) -> None:
         .properties(height=alt.Step(36)),
         width="stretch",
     )
+    lines = []
+    for called in STYLES:
+        chosen = profile.called_for[called]
+        if total := sum(chosen.values()):
+            picks = ", ".join(
+                f"{STYLE_NAMES[style].lower()} {chosen[style]} of {total}"
+                + (" (fits)" if style == called else "")
+                for style in sorted(STYLES, key=lambda s: s != called)
+                if chosen[style]
+            )
+            lines.append(f"when the situation called for {STYLE_NAMES[called].lower()}: {picks}")
+    if lines:
+        in_words("; ".join(lines).capitalize() + ".")
 
 
 def behaviour_chart(profile: Profile) -> None:
@@ -527,6 +630,9 @@ def behaviour_chart(profile: Profile) -> None:
             tooltip=[alt.Tooltip("Strength:Q", format=".0f")],
         ),
         width="stretch",
+    )
+    in_words(
+        ", ".join(f"{row.Behaviour} {percent(row.Strength)}" for row in data.itertuples()) + "."
     )
 
 

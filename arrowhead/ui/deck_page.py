@@ -1,11 +1,12 @@
-"""Workshop decks: pick scenarios from any quiz, order them, save the deck, start a live workshop."""
+"""Workshop decks: pick scenarios from any quiz and role-plays, order them, save the deck,
+start a live workshop."""
 
 import streamlit as st
 
 from arrowhead.store import workshops as store
 from arrowhead.ui import components
 from arrowhead.ui import workshop_parts as parts
-from arrowhead.workshops import DeckEntry, WorkshopError
+from arrowhead.workshops import DeckEntry, DeckItem, RoleplayEntry, WorkshopError
 
 # The id of the deck being edited, 0 for a new one; absent when only listing.
 EDITING_KEY = "deck_editing"
@@ -16,12 +17,30 @@ user = parts.require_facilitator()
 db = components.database()
 course = components.course()
 quiz_titles = {q.id: q.title for q in course.quizzes}
+roleplay_titles = {r.id: r.title for r in course.roleplays}
 
 
-def entry_label(entry: DeckEntry) -> str | None:
-    """An entry as 'Quiz — Scenario', or None if the scenario has left the course."""
+def entry_label(entry: DeckItem) -> str | None:
+    """An entry as 'Quiz — Scenario' or 'Role-play — Title', or None if it has left the course."""
+    if isinstance(entry, RoleplayEntry):
+        roleplay = parts.roleplay_at(course, entry)
+        return f"Role-play — {roleplay.title}" if roleplay else None
     scenario = parts.scenario_at(course, entry)
     return f"{quiz_titles[entry.quiz_id]} — {scenario.title}" if scenario else None
+
+
+def missing_label(entry: DeckItem) -> str:
+    """What an entry that has left the course was, by its ids."""
+    if isinstance(entry, RoleplayEntry):
+        return f"role-play {entry.roleplay_id}"
+    return f"{entry.quiz_id} / {entry.scenario_id}"
+
+
+def counted(entries: tuple[DeckItem, ...]) -> str:
+    """'5 scenarios', or '4 scenarios · 1 role-play' when the deck holds role-plays."""
+    plays = sum(isinstance(e, RoleplayEntry) for e in entries)
+    text = f"{len(entries) - plays} scenarios"
+    return text + (f" · {plays} role-play{'' if plays == 1 else 's'}" if plays else "")
 
 
 def edit(deck: store.Deck | None) -> None:
@@ -44,8 +63,8 @@ def remove(index: int) -> None:
     del st.session_state[ENTRIES_KEY][index]
 
 
-def add(entries: list[DeckEntry]) -> None:
-    """Add scenarios at the end, skipping any already in the deck."""
+def add(entries: list[DeckItem]) -> None:
+    """Add scenarios or role-plays at the end, skipping any already in the deck."""
     held = st.session_state[ENTRIES_KEY]
     held.extend(e for e in entries if e not in held)
 
@@ -63,9 +82,17 @@ def add_quiz() -> None:
         add([DeckEntry(quiz.id, s.id) for s in quiz.scenarios])
 
 
+def add_roleplay() -> None:
+    """Add the chosen role-play: the room plays it through step by step."""
+    roleplay = course.roleplay(st.session_state.get("deck_add_roleplay") or "")
+    if roleplay is not None:
+        add([RoleplayEntry(roleplay.id)])
+
+
 st.title("Workshop decks", anchor=False)
 st.caption(
-    "A deck is an ordered set of scenarios for a live workshop. Facilitators share their decks."
+    "A deck is an ordered set of scenarios and role-plays for a live workshop. "
+    "Facilitators share their decks."
 )
 
 if EDITING_KEY not in st.session_state:
@@ -77,9 +104,9 @@ if EDITING_KEY not in st.session_state:
         with st.container(border=True):
             # A name a facilitator typed: plain text.
             st.text(deck.name)
-            missing = sum(1 for e in deck.entries if entry_label(e) is None)
+            missing = sum(entry_label(e) is None for e in deck.entries)
             note = f" · {missing} no longer in the course" if missing else ""
-            st.caption(f"{len(deck.entries)} scenarios{note}")
+            st.caption(f"{counted(deck.entries)}{note}")
             start, change, drop = st.columns([2, 1, 1])
             if start.button("Start a live workshop", key=f"deck_start_{deck.id}", type="primary"):
                 try:
@@ -97,17 +124,17 @@ if EDITING_KEY not in st.session_state:
     st.stop()
 
 editing = st.session_state[EDITING_KEY]
-entries: list[DeckEntry] = st.session_state[ENTRIES_KEY]
+entries: list[DeckItem] = st.session_state[ENTRIES_KEY]
 st.subheader("Edit the deck" if editing else "New deck", anchor=False)
 st.text_input("Deck name", key=NAME_KEY, max_chars=60)
-st.markdown("**Scenarios, in the order they will be shown**")
+st.markdown("**Scenarios and role-plays, in the order they will be shown**")
 if not entries:
     st.caption("None yet: add some below.")
 for index, entry in enumerate(entries):
     label, up, down, out = st.columns([8, 1, 1, 1], vertical_alignment="center")
     text = entry_label(entry)
     if text is None:
-        label.text(f"{index + 1}. No longer in the course ({entry.quiz_id} / {entry.scenario_id})")
+        label.text(f"{index + 1}. No longer in the course ({missing_label(entry)})")
     else:
         label.markdown(f"{index + 1}. {text}")
     up.button("↑", key=f"deck_up_{index}", on_click=move, args=(index, -1), disabled=index == 0)
@@ -138,6 +165,17 @@ st.selectbox(
     key="deck_add_quiz",
 )
 st.button("Add the whole quiz", key="deck_add_quiz_button", on_click=add_quiz)
+if roleplay_titles:
+    # A role-play is played live: the room votes at each step, the facilitator follows
+    # the room or overrides it, and the projector shows where the choice led.
+    st.selectbox(
+        "Add a role-play",
+        options=[r for r in roleplay_titles if RoleplayEntry(r) not in entries],
+        format_func=roleplay_titles.__getitem__,
+        index=None,
+        key="deck_add_roleplay",
+    )
+    st.button("Add the role-play", key="deck_add_roleplay_button", on_click=add_roleplay)
 
 save, cancel = st.columns(2)
 if save.button("Save the deck", key="deck_save", type="primary"):

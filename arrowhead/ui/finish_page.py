@@ -6,7 +6,7 @@ import streamlit as st
 from arrowhead import journey
 from arrowhead.quizzes import MAX_POINTS
 from arrowhead.store import learning
-from arrowhead.ui import components
+from arrowhead.ui import certificate_parts, components
 
 user = components.require_viewer()
 db = components.database()
@@ -19,17 +19,24 @@ if not journey.course_finished(progress):
     done = sum(p.steps_done for p in progress)
     st.info(
         f"You have not finished the course yet: {done} of {sum(p.steps for p in progress)} "
-        "steps done. This page sums it up once every section is read and every quiz passed."
+        f"steps done. This page sums it up once the course is finished: "
+        f"{journey.finished_words(course)}."
     )
     place = journey.continue_place(db, course, user.id, progress)
     if place is not None:
         components.place_link(place, label="**Continue** where you left off")
+    # Every quiz passed earns the certificate, even with a section still unread.
+    st.subheader("Your certificate", anchor=False)
+    certificate_parts.certificate_section(db, course, user, progress, "finished")
     st.stop()
 
 st.title("You have finished the course", anchor=False)
 quizzes = [p for p in progress if p.quiz]
 passed = f" and passed all {len(quizzes)} quizzes" if quizzes else ""
 st.write(f"You have read every section of the {len(progress)} modules{passed}. Well done.")
+
+st.subheader("Your certificate", anchor=False)
+certificate_parts.certificate_section(db, course, user, progress, "finished")
 
 st.subheader("Your best scores", anchor=False)
 st.dataframe(

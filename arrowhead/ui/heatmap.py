@@ -118,6 +118,17 @@ def heatmap(cells: list[HeatCell]) -> None:
         "below the quiz's pass mark, yellow at it, blue above. Dashed grey cells with a dash: "
         "not attempted. Modules: " + " · ".join(modules)
     )
+    # The chart's text equivalent: the same cells as a table, a row per learner.
+    with st.expander("The heatmap as a table"):
+        table: dict[str, dict[str, str]] = {}
+        for c in cells:
+            table.setdefault(c.learner, {"Learner": c.learner})[c.module] = c.result
+        st.dataframe(
+            pd.DataFrame(list(table.values()), columns=["Learner", *modules]),
+            hide_index=True,
+            width="stretch",
+            key="team_heatmap_table",
+        )
 
 
 def comparison_table(lines: list[TeamComparison]) -> None:
@@ -128,14 +139,23 @@ def comparison_table(lines: list[TeamComparison]) -> None:
                 {
                     "Team": c.team,
                     "Learners": c.learners,
-                    "Done": c.done,
+                    "Completed": c.done,
                     "Stuck": c.stuck,
                     "Inactive": c.inactive,
                     "Average best": c.average_best,
+                    "Certificates": c.certificates,
                 }
                 for c in lines
             ],
-            columns=["Team", "Learners", "Done", "Stuck", "Inactive", "Average best"],
+            columns=[
+                "Team",
+                "Learners",
+                "Completed",
+                "Stuck",
+                "Inactive",
+                "Average best",
+                "Certificates",
+            ],
         ),
         hide_index=True,
         width="stretch",
@@ -143,6 +163,7 @@ def comparison_table(lines: list[TeamComparison]) -> None:
         column_config={"Average best": st.column_config.NumberColumn(format="%.0f%%")},
     )
     st.caption(
-        "Click a column heading to sort. Done: finished the course (every section read, every "
-        "quiz passed). Average best: the mean of the learners' average best scores."
+        "Click a column heading to sort. Completed: finished the course (every section read, "
+        "role-play played and quiz passed). Average best: the mean of the learners' average best scores. "
+        "Certificates: learners who have earned the certificate."
     )

@@ -5,7 +5,9 @@ import streamlit as st
 
 from arrowhead import teams
 from arrowhead.store import teams as team_store
-from arrowhead.ui import components
+from arrowhead.store import workshops as workshop_store
+from arrowhead.ui import components, insight_parts, roleplay_parts
+from arrowhead.workshops import DeckEntry
 
 user = components.require_staff()
 db = components.database()
@@ -15,18 +17,24 @@ st.title("Scenario insight")
 st.caption(
     "From each learner's first self-paced attempt at each quiz. Facility: the mean first-attempt "
     "score. Discrimination: how much better the top third of learners (by overall score) did "
-    "than the bottom third, from −1 to 1. Options are listed by their text in the quiz file's "
-    "order: each attempt showed them in its own shuffled order, under its own letters."
+    "than the bottom third, from −1 to 1. 'Strong sellers miss this' only when the top third "
+    "got it right less often than the bottom third by more than chance allows for groups of "
+    "their size. Options are listed by their text in the quiz file's order: each attempt "
+    "showed them in its own shuffled order, under its own letters."
 )
 team_id = components.team_choice(user, key="insight_team")
 if not course.quizzes:
     st.info("The course has no quizzes yet.")
+    roleplay_parts.ending_spread_section(db, user, team_id, course)
     st.stop()
 
 overall = team_store.overall_scores(db, user, team_id)
 upper, lower = teams.thirds(overall)
 tallies = team_store.option_tallies(db, user, team_id, upper, lower)
 insights = {q.id: teams.quiz_insight(q, tallies) for q in course.quizzes}
+
+# Flagged scenarios offer "add to a workshop deck": the decks this viewer may add to.
+decks = workshop_store.decks_to_add_to(db, user)
 
 quiz_titles = {f"{q.number}. {q.title}": q for q in course.quizzes}
 quiz = quiz_titles[st.selectbox("Quiz", list(quiz_titles), key="insight_quiz")]
@@ -45,7 +53,11 @@ for number, insight in enumerate(scenarios, start=1):
     with st.container(border=True):
         st.subheader(f"{number}. {insight.title}", anchor=False)
         col1, col2, col3 = st.columns(3)
-        col1.metric("Learners", insight.learners)
+        col1.metric(
+            "Got it right",
+            f"{insight.right} of {insight.learners}",
+            help="Learners whose first attempt chose the best move.",
+        )
         col2.metric("Facility", components.percent(insight.facility))
         col3.metric(
             "Discrimination",
@@ -53,6 +65,7 @@ for number, insight in enumerate(scenarios, start=1):
         )
         for flag in insight.flags:
             st.warning(flag.capitalize())
+        st.caption(teams.thirds_words(insight))
         st.dataframe(
             pd.DataFrame(
                 [
@@ -76,6 +89,10 @@ for number, insight in enumerate(scenarios, start=1):
                 )
             },
         )
+        if insight.flags:
+            insight_parts.add_to_deck(
+                db, user, DeckEntry(insight.quiz_id, insight.scenario_id), decks
+            )
 
 components.csv_download(
     "Scenario statistics, every quiz (CSV)",
@@ -84,6 +101,7 @@ components.csv_download(
             "quiz",
             "scenario",
             "learners",
+            "got_it_right",
             "facility_percent",
             "discrimination",
             "flags",
@@ -99,6 +117,7 @@ components.csv_download(
                 s.quiz_id,
                 s.scenario_id,
                 s.learners,
+                s.right,
                 None if s.facility is None else round(s.facility, 1),
                 None if s.discrimination is None else round(s.discrimination, 3),
                 "; ".join(s.flags),
@@ -117,3 +136,5 @@ components.csv_download(
     "scenario-statistics.csv",
     key="insight_csv",
 )
+
+roleplay_parts.ending_spread_section(db, user, team_id, course)

@@ -1,4 +1,7 @@
-"""Joining a workshop from a phone: the code, a nickname, then vote on each scenario and see the feedback."""
+"""Joining a workshop from a phone: the code, a nickname, then vote on each scenario and see the
+feedback, and on each step of a role-play, following the room's route to its ending."""
+
+from datetime import datetime
 
 import streamlit as st
 
@@ -6,6 +9,7 @@ from arrowhead.scoring import grade_answer
 from arrowhead.store import workshops as store
 from arrowhead.ui import components
 from arrowhead.ui import workshop_parts as parts
+from arrowhead.workshop_roleplays import letter
 from arrowhead.workshops import (
     JOIN_SCREEN,
     MAX_NICKNAME,
@@ -51,9 +55,109 @@ def vote(participant: store.Participant, position: int, round_: int, option_id: 
     try:
         if scenario is None or scenario.option(option_id) is None:
             raise WorkshopError("That option is no longer on this scenario.")
-        store.cast_vote(db, participant, position, round_, grade_answer(scenario, option_id), now)
+        grade = grade_answer(scenario, option_id)
+        statements = components.xapi().workshop_vote(
+            participant.user_id, participant.workshop_id, position, round_, grade, now
+        )
+        store.cast_vote(db, participant, position, round_, grade, now, statements)
     except WorkshopError as err:
         st.session_state[MESSAGE_KEY] = str(err)
+
+
+def vote_step(
+    participant: store.Participant, position: int, move: int, round_: int, option_id: str
+) -> None:
+    """Cast a vote on the role-play step the buttons were drawn for; a refusal is kept."""
+    st.session_state.pop(MESSAGE_KEY, None)
+    now = components.now()
+    live = store.live_view(db, participant.workshop_id, now)
+    play = parts.live_roleplay(course, live, position) if live else None
+    try:
+        if play is None:
+            raise WorkshopError("This role-play is no longer in the course.")
+        # A vote on a step the room has left is refused by the store, naming that step.
+        on_step = move == len(play.moves)
+        if on_step and (play.step is None or play.step.option(option_id) is None):
+            raise WorkshopError("That option is no longer on this step.")
+        statements = (
+            components.xapi().workshop_step_vote(
+                participant.user_id,
+                participant.workshop_id,
+                play.roleplay,
+                play.step.id,
+                position=position,
+                move=move,
+                round_=round_,
+                option_id=option_id,
+                now=now,
+            )
+            if on_step and play.step is not None
+            else None  # the store refuses a vote on a step the room has left
+        )
+        store.cast_roleplay_vote(
+            db, participant, position, move, round_, option_id, now, statements
+        )
+    except WorkshopError as err:
+        st.session_state[MESSAGE_KEY] = str(err)
+
+
+def roleplay_room(participant: store.Participant, live: store.Workshop, now: datetime) -> None:
+    """A role-play on the phone: the other person's reply, then the step to vote on or the ending."""
+    stage = live.stage
+    play = parts.live_roleplay(course, live, stage.position)
+    step_note = "the ending" if stage.finished else f"step {stage.move + 1}"
+    round_note = " · revote" if stage.round > 1 and not stage.finished else ""
+    st.caption(f"Role-play {stage.position + 1} of {len(live.entries)} · {step_note}{round_note}")
+    if play is None:
+        st.warning("This role-play is no longer in the course. Wait for the next one.")
+        return
+    st.subheader(play.roleplay.title, anchor=False)
+    if play.last is None:
+        st.caption(play.roleplay.role)
+        st.markdown(play.roleplay.setting)
+    else:
+        with st.container(border=True):
+            st.caption(parts.followed_line(play, play.last))
+            st.markdown(play.reply(play.last))
+    if play.ending is not None:
+        st.markdown(f"**Ending: {play.ending.title}**")
+        st.markdown(play.ending.outcome)
+        st.markdown(play.ending.why)
+        return
+    step = play.step
+    if step is None:
+        st.warning("This role-play has changed since the workshop started. Wait for the next one.")
+        return
+    st.markdown(step.situation)
+    st.markdown(f"**{step.question}**")
+    current = store.votes_of(db, participant.id, stage.position, stage.move).get(stage.round)
+    left = stage.seconds_left(now)
+    if left is not None:
+        st.markdown(f"**{left} s left to vote** ({round_name(stage.round)})")
+    for option in step.options:
+        st.button(
+            parts.step_option_label(step, option.id),
+            key=f"vote_{stage.position}_{stage.move}_{stage.round}_{option.id}",
+            type="primary" if option.id == current else "secondary",
+            disabled=not stage.voting_open,
+            width="stretch",
+            on_click=vote_step,
+            # The vote names the step and round it is cast for.
+            args=(participant, stage.position, stage.move, stage.round, option.id),
+        )
+    mine = f" Your vote: {letter(step, current)}." if current else ""
+    if stage.revealed:
+        st.info(
+            f"The room has voted.{mine} The facilitator now chooses the option the room follows."
+        )
+    elif stage.voting_open and current:
+        st.success(
+            f"Your vote is in: {letter(step, current)}. You can change it until voting closes."
+        )
+    elif stage.voting_open:
+        st.info("Voting is open: tap an option.")
+    else:
+        st.info(f"Voting is closed for now.{mine}")
 
 
 def ended(workshop: store.Workshop, participant: store.Participant | None) -> None:
@@ -98,6 +202,9 @@ def room(participant: store.Participant) -> None:
         st.warning(message)
     if stage.position == JOIN_SCREEN:
         st.success("You're in. The first scenario appears here when the facilitator starts.")
+        return
+    if stage.roleplay:
+        roleplay_room(participant, live, now)
         return
     scenario = parts.shown_scenario(course, live, stage.position)
     round_note = " · revote" if stage.round > 1 else ""

@@ -12,10 +12,11 @@ import streamlit as st
 from arrowhead import coaching, teams, trends
 from arrowhead.quizzes import MAX_POINTS
 from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
+from arrowhead.store import practice as practice_store
 from arrowhead.store import teams as team_store
 from arrowhead.store import trends as trend_store
 from arrowhead.store.learning import Attempt
-from arrowhead.ui import coaching_parts, components, trend_parts
+from arrowhead.ui import coaching_parts, components, roleplay_parts, trend_parts
 
 user = components.require_viewer()
 db = components.database()
@@ -54,13 +55,33 @@ st.text(teams.audience(managers, yourself=learner.id == user.id))
 
 row = teams.overview([record], course, now)[0]
 col1, col2, col3, col4 = st.columns(4)
-col1.metric("Status", row.status)
+titles = {q.id: q.title for q in course.quizzes}
+# The words under a figure say what it means here: which quiz, and how many quizzes.
+stuck_on = teams.stuck_words(row, titles)
+col1.metric(
+    "Status",
+    row.status,
+    delta=f"on {stuck_on}" if stuck_on else None,
+    delta_color="off",
+    delta_arrow="off",
+)
 col2.metric("Course done", f"{row.completion:.0%}")
 col3.metric("Modules passed", row.modules_passed)
-col4.metric("Average best", components.percent(row.average_best))
+col4.metric(
+    "Average best",
+    components.percent(row.average_best),
+    delta=teams.quizzes_words(row) or None,
+    delta_color="off",
+    delta_arrow="off",
+)
 st.caption(f"Last active: {components.moment(row.last_active)} UTC")
-
-titles = {q.id: q.title for q in course.quizzes}
+reviews = practice_store.review_counts_of(db, user, learner.id, course, now.date())
+if reviews is not None:
+    due_col, overdue_col, _, _ = st.columns(4)
+    due_col.metric("Reviews due today", reviews.due)
+    overdue_col.metric(
+        "Reviews overdue", reviews.overdue, help="Came back on an earlier day and still waiting"
+    )
 
 
 def review_labels(attempts: list[Attempt]) -> dict[int, str]:
@@ -168,6 +189,8 @@ trend_parts.trend_section(
     key="learner_trend",
     folded=True,
 )
+
+roleplay_parts.learner_runs(db, user, learner.id, course)
 
 st.subheader("Selling style", anchor=False)
 tallies = team_store.choice_tallies_of(db, user, learner.id, best_styles(course.quizzes))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from arrowhead import journey
+from arrowhead import journey, practice
 from arrowhead.store import teams as team_store
 from arrowhead.ui import coaching_parts, components
 
@@ -38,18 +38,28 @@ st.progress(overall, text=f"Course: {overall:.0%} done")
 
 place = journey.continue_place(db, course, user.id, progress)
 if place is None:
-    st.success("You have finished the course: every section read and every quiz passed.")
+    st.success(f"You have finished the course: {journey.finished_words(course)}.")
     st.page_link(
         components.FINISH_PAGE, label="See your course summary", icon=":material/celebration:"
     )
 else:
     components.place_link(place, label="**Continue** where you left off")
+due = practice.reviews_due(db, course, user.id, components.now())
+if due:
+    st.page_link(
+        components.PRACTICE_PAGE,
+        label=f"**{len(due)} scenario{'s' if len(due) != 1 else ''} to review today**",
+        icon=":material/replay:",
+    )
 
 for item in progress:
     module = item.module
     with st.container(border=True):
         st.subheader(f"{module.number}. {module.title}", anchor=False)
         quiz_note = f"quiz of {len(item.quiz.scenarios)} scenarios" if item.quiz else "no quiz"
+        if item.roleplays:
+            count = len(item.roleplays)
+            quiz_note = f"{count} role-play{'' if count == 1 else 's'} · {quiz_note}"
         st.caption(
             f"About {module.minutes} minutes · {len(module.sections)} sections · {quiz_note}"
         )
@@ -73,3 +83,13 @@ for item in progress:
                     icon=":material/quiz:",
                     query_params={"quiz": item.quiz.id},
                 )
+        # The module's role-plays come after its sections, beside its quiz; on a line of
+        # their own, so a long title is not cut short.
+        for roleplay in item.roleplays:
+            played = roleplay.id in item.finished_roleplays
+            st.page_link(
+                components.ROLEPLAY_PAGE,
+                label=("Role-play again: " if played else "Role-play: ") + roleplay.title,
+                icon=":material/forum:",
+                query_params={"id": roleplay.id},
+            )

@@ -1,9 +1,12 @@
-"""Reading a module: its objectives, one section at a time, then the summary and the quiz."""
+"""Reading a module: its objectives, one section at a time, then the summary, its role-plays and
+the quiz."""
 
 import streamlit as st
 
+from arrowhead import journey
 from arrowhead.content import Module
 from arrowhead.store import learning
+from arrowhead.store import roleplays as roleplay_store
 from arrowhead.store.learning import Place
 from arrowhead.ui import components
 
@@ -52,11 +55,25 @@ if at_summary:
     st.header("Summary", anchor=False)
     st.markdown(module.summary)
     quiz = course.quiz_for(module.id)
-    if quiz:
+    roleplays = course.roleplays_for(module.id)
+    played = roleplay_store.finished_roleplays(db, user.id) if roleplays else set()
+    unplayed = [r for r in roleplays if r.id not in played]
+    # Continue leads from here to the module's first unplayed role-play, else its quiz.
+    if unplayed:
+        components.note_place(user, Place(journey.ROLEPLAY, module.id, unplayed[0].id))
+    elif quiz:
         components.note_place(user, Place("quiz", module.id, quiz.id))
     back, forward = st.columns(2)
     if back.button("← Previous section", key="module_prev"):
         go(section=sections[-1].id)
+    with forward:
+        for roleplay in roleplays:
+            st.page_link(
+                components.ROLEPLAY_PAGE,
+                label=f"Role-play: {roleplay.title}",
+                icon=":material/forum:",
+                query_params={"id": roleplay.id},
+            )
     if quiz:
         with forward:
             st.page_link(
@@ -78,7 +95,8 @@ else:
         go(section=sections[index - 1].id)
     label = "Mark as read and continue →" if section.id not in read else "Continue →"
     if forward.button(label, key="module_next", type="primary"):
-        learning.mark_section_read(db, user.id, module.id, section.id, components.now())
+        statements = components.xapi().section_read(user.id, module.id, section.id)
+        learning.mark_section_read(db, user.id, module.id, section.id, components.now(), statements)
         if index + 1 < len(sections):
             go(section=sections[index + 1].id)
         else:

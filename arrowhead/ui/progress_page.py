@@ -9,7 +9,7 @@ from arrowhead.scoring import advice
 from arrowhead.store import teams as team_store
 from arrowhead.store import workshops as workshop_store
 from arrowhead.teams import audience
-from arrowhead.ui import components
+from arrowhead.ui import certificate_parts, components, roleplay_parts
 
 user = components.require_viewer()
 db = components.database()
@@ -39,13 +39,16 @@ st.progress(overall)
 st.subheader("Next step", anchor=False)
 course_done = journey.course_finished(progress)
 if course_done:
-    st.success("You have finished the course: every section read and every quiz passed.")
+    st.success(f"You have finished the course: {journey.finished_words(course)}.")
     st.page_link(
         components.FINISH_PAGE,
         label="See your course summary and what is worth another look",
         icon=":material/celebration:",
     )
 st.write(advice(profile, finished=course_done))
+
+st.subheader("Certificate", anchor=False)
+certificate_parts.certificate_section(db, course, user, progress, "progress")
 
 st.subheader("Quizzes", anchor=False)
 st.dataframe(
@@ -95,8 +98,16 @@ if finished:
         ),
         width="stretch",
     )
+    scores: dict[str, list[str]] = {}
+    for row in rows:
+        scores.setdefault(str(row["Quiz"]), []).append(f"{row['Score']}%")
+    components.in_words(
+        "; ".join(f"{quiz}, attempt by attempt: {', '.join(s)}" for quiz, s in scores.items()) + "."
+    )
 else:
     st.caption("Finish a quiz to see your scores here.")
+
+roleplay_parts.my_roleplays(db, user, course)
 
 st.subheader("Your selling style", anchor=False)
 if profile.answers:

@@ -1,11 +1,13 @@
-"""The projector: the join screen, then each scenario in large type with the room's votes."""
+"""The projector: the join screen, then each scenario in large type with the room's votes;
+on a role-play, each step and then where the room's choice led."""
 
 import streamlit as st
 
 from arrowhead.store import workshops as store
 from arrowhead.ui import components
 from arrowhead.ui import workshop_parts as parts
-from arrowhead.workshops import JOIN_SCREEN
+from arrowhead.workshop_roleplays import letter
+from arrowhead.workshops import JOIN_SCREEN, Stage
 
 # Our own constant style sheet, with no user or author text in it. Sizes are in
 # vh, so a 1920×1080 and a 1280×720 projector show the same layout, scaled, and
@@ -58,6 +60,73 @@ def join_screen(workshop: store.Workshop, joined: int) -> None:
         st.image(parts.qr_png(link), caption="Scan to join", width="stretch")
 
 
+def the_reply(play: parts.LiveRoleplay) -> None:
+    """The room's latest choice and the other person's reply to it, above the step or ending."""
+    last = play.last
+    if last is None:
+        return
+    with st.container(border=True, key="projector_reply"):
+        st.caption(parts.followed_line(play, last))
+        st.markdown(play.reply(last))
+
+
+def roleplay_screen(
+    live: store.Workshop,
+    play: parts.LiveRoleplay | None,
+    stage: Stage,
+    count: store.RoundCount,
+    seconds_left: int | None,
+) -> None:
+    """A role-play on the projector: the step voted on with the room's votes, or the ending."""
+    if play is None:
+        st.title("This role-play is no longer in the course", anchor=False)
+        st.markdown("Go on to the next one.")
+        return
+    if play.step is None:
+        st.title(play.roleplay.title, anchor=False)
+        the_reply(play)
+        if play.ending is None:
+            st.markdown(
+                "This role-play has changed since the workshop started. Go on to the next one."
+            )
+            return
+        st.header(f"Ending: {play.ending.title}", anchor=False)
+        st.markdown(play.ending.outcome)
+        st.markdown(play.ending.why)
+        st.subheader("The route the room took", anchor=False)
+        for made in play.moves:
+            st.markdown(f"- {parts.followed_line(play, made)}")
+        return
+    step = play.step
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.title(play.roleplay.title, anchor=False)
+        if play.last is None:
+            st.caption(play.roleplay.role)
+            st.markdown(play.roleplay.setting)
+        the_reply(play)
+        st.markdown(step.situation)
+        st.markdown(f"**{step.question}**")
+        for option in step.options:
+            st.markdown(f"**{letter(step, option.id)}.** {option.text}")
+    with right:
+        st.subheader(parts.voting_line(stage.voting_open, seconds_left), anchor=False)
+        parts.voted_bar(count.voted, count.joined)
+        joined, voted = st.columns(2)
+        joined.metric("Joined", count.joined)
+        voted.metric("Voted", count.voted)
+        if stage.results_shown:
+            choices = parts.step_choices(step)
+            rounds = {"First vote": count.votes}
+            if stage.round > 1:
+                first = store.round_count(db, user, live.id, stage.position, 1, stage.move)
+                rounds = {"First vote": first.votes, "Revote": count.votes}
+            st.altair_chart(parts.choices_chart(choices, rounds, large=True), width="stretch")
+            st.caption("Votes — " + parts.choices_tally_line(choices, count.votes))
+        if stage.revealed:
+            st.subheader("The facilitator now chooses the option the room follows.", anchor=False)
+
+
 @st.fragment(run_every=1)
 def screen(workshop_id: int) -> None:
     """Everything on the projector: redrawn every second from the database."""
@@ -73,9 +142,19 @@ def screen(workshop_id: int) -> None:
         join_screen(live, store.round_count(db, user, live.id, JOIN_SCREEN, 1).joined)
         return
     position = stage.position
+    round_note = " · revote" if stage.round > 1 else ""
+    if stage.roleplay:
+        count = store.round_count(db, user, live.id, position, stage.round, stage.move)
+        step_note = "the ending" if stage.finished else f"step {stage.move + 1}{round_note}"
+        st.caption(
+            f"Role-play {position + 1} of {len(live.entries)} · {step_note} · join at `{link}` · "
+            f"code **{live.join_code}**"
+        )
+        play = parts.live_roleplay(course, live, position)
+        roleplay_screen(live, play, stage, count, stage.seconds_left(now))
+        return
     scenario = parts.shown_scenario(course, live, position)
     count = store.round_count(db, user, live.id, position, stage.round)
-    round_note = " · revote" if stage.round > 1 else ""
     # The link is in a code span: Markdown never reads it.
     st.caption(
         f"Scenario {position + 1} of {len(live.entries)}{round_note} · join at `{link}` · "
@@ -110,7 +189,7 @@ def screen(workshop_id: int) -> None:
             st.altair_chart(
                 parts.votes_chart(scenario, rounds, stage.revealed, large=True), width="stretch"
             )
-            st.caption("Votes — " + parts.tally_line(scenario, count.votes))
+            st.caption(parts.votes_in_words(scenario, rounds))
     if stage.revealed:
         st.header("Why each option works or does not", anchor=False)
         for option in scenario.options:

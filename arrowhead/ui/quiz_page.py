@@ -7,7 +7,7 @@ from arrowhead.quizzes import MAX_POINTS, Quiz, Scenario
 from arrowhead.scoring import next_scenario
 from arrowhead.store import learning
 from arrowhead.store.learning import Attempt, Place
-from arrowhead.ui import components
+from arrowhead.ui import certificate_parts, components
 
 user = components.require_viewer()
 db = components.database()
@@ -92,14 +92,28 @@ def show_missed(attempt: Attempt) -> None:
         icon=":material/rate_review:",
         query_params={"attempt": str(attempt.id)},
     )
+    st.page_link(
+        components.PRACTICE_PAGE,
+        label=f"Practise what you missed ({len(misses)})",
+        icon=":material/replay:",
+        query_params={"attempt": str(attempt.id)},
+    )
 
 
 def show_next_step() -> None:
     """Once the quiz is passed, the main button leads on: the next unfinished place, or the finish."""
     progress = journey.course_progress(db, course, user.id)
+    # Passing the last quiz is the moment the certificate is earned: issue it now, so the
+    # learner's manager sees it whether or not the learner opens the summary.
+    if certificate_parts.issue_if_earned(db, course, user, progress):
+        st.page_link(
+            components.PROGRESS_PAGE,
+            label="You have earned your certificate: download it on My progress",
+            icon=":material/workspace_premium:",
+        )
     place = journey.next_place(progress, Place("quiz", quiz.module_id, quiz.id))
     if place is None:
-        st.success("You have finished the course: every section read and every quiz passed.")
+        st.success(f"You have finished the course: {journey.finished_words(course)}.")
         if st.button("See your course summary", key="quiz_onward", type="primary"):
             st.switch_page(components.FINISH_PAGE)
         return
@@ -107,6 +121,8 @@ def show_next_step() -> None:
     assert target is not None  # next_place only names places in the course
     if place.kind == "quiz" and (next_quiz := course.quiz(place.item_id)):
         label = f"Next: {next_quiz.title}"
+    elif place.kind == "roleplay" and (next_roleplay := course.roleplay(place.item_id)):
+        label = f"Next: {next_roleplay.title}"
     elif target.id == quiz.module_id:
         label = f"Next: {section.title}" if (section := target.section(place.item_id)) else "Next"
     else:
@@ -179,7 +195,9 @@ def submit_answer(attempt: Attempt, scenario_id: str) -> None:
         return
     answered = {a.scenario_id for a in learning.answers_in(db, attempt.id)}
     try:
-        journey.answer_scenario(db, attempt, quiz, scenario_id, choice, components.now())
+        journey.answer_scenario(
+            db, attempt, quiz, scenario_id, choice, components.now(), components.xapi()
+        )
     except LookupError as err:
         st.session_state[PROBLEM_KEY] = str(err)
         return
@@ -209,7 +227,10 @@ def attempt_in_progress() -> None:
     if attempt is not None and next_scenario(quiz, answered) is None:
         # An attempt whose last answer was stored just before a crash is closed here;
         # one still missing answers needs no write transaction on this click.
-        attempt = learning.finish_attempt(db, attempt, journey.finisher(quiz), components.now())
+        statements = components.xapi().attempt_finished(attempt, quiz)
+        attempt = learning.finish_attempt(
+            db, attempt, journey.finisher(quiz), components.now(), statements
+        )
     if shown:
         if st.session_state.get(ELSEWHERE_KEY) == shown:
             st.info(

@@ -5,6 +5,7 @@ Options are lettered in the order the attempt showed them.
 
 import streamlit as st
 
+from arrowhead import journey
 from arrowhead.store import learning
 from arrowhead.store import teams as team_store
 from arrowhead.ui import components
@@ -57,6 +58,14 @@ for number, in_file_order in enumerate(quiz.scenarios, start=1):
         else:
             components.option_feedback(scenario, answer.option_id, answer.points)
 
+missed = journey.missed(quiz, list(answers.values()))
+if own and attempt.finished_at and missed:
+    st.page_link(
+        components.PRACTICE_PAGE,
+        label=f"Practise what you missed ({len(missed)})",
+        icon=":material/replay:",
+        query_params={"attempt": str(attempt.id)},
+    )
 if own:
     st.page_link(
         components.QUIZ_PAGE,

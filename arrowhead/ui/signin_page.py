@@ -6,7 +6,7 @@ from arrowhead.accounts import MIN_PASSWORD, AccountError
 from arrowhead.store import accounts
 from arrowhead.store import teams as team_store
 from arrowhead.teams import TeamError
-from arrowhead.ui import components
+from arrowhead.ui import components, sso_parts
 
 st.title("Arrowhead")
 st.caption("A course on partnership selling: the styles, the organisation, the behaviours.")
@@ -25,6 +25,8 @@ if invite:
 sign_in_tab, sign_up_tab, reset_tab = st.tabs(["Sign in", "Create an account", "Reset my password"])
 
 with sign_in_tab:
+    # "Sign in with …" for each provider in the [auth] section of secrets.toml, if any.
+    sso_parts.sign_in_buttons()
     with st.form("signin_form"):
         username = st.text_input("Username", key="signin_username")
         # Streamlit marks password fields "new-password"; password managers fill "current-password".

@@ -3,9 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from arrowhead import teams, trends
+from arrowhead import assignments, teams, trends
+from arrowhead.review import ReviewCounts
 from arrowhead.scoring import best_styles
 from arrowhead.store import assignments as assignment_store
+from arrowhead.store import practice as practice_store
 from arrowhead.store import teams as team_store
 from arrowhead.store import trends as trend_store
 from arrowhead.teams import TeamError
@@ -51,13 +53,16 @@ st.title("My team")
 team_id = components.team_choice(user, key="team_pick")
 team = team_store.team_for(db, user, team_id) if team_id is not None else None
 records = team_store.learner_records(db, user, team_id, course)
+quiz_titles = {q.id: q.title for q in course.quizzes}
 rows = teams.overview(records, course, now)
 totals = teams.team_totals(rows)
+# When each learner in scope earned the certificate (read in scope, like the records).
+certified = team_store.certificates_earned(db, user, team_id)
 
 if team_id is None:
     st.subheader("Teams compared", anchor=False)
     heatmap.comparison_table(
-        teams.compare_teams(rows, [t.name for t in team_store.teams_for(db, user)])
+        teams.compare_teams(rows, [t.name for t in team_store.teams_for(db, user)], certified)
     )
 
 # This week first: who finished, who got stuck, who went quiet.
@@ -73,7 +78,15 @@ trend_parts.week_summary(
 )
 
 col1, col2, col3, col4 = st.columns(4)
-col1.metric("Learners", totals.learners)
+col1.metric(
+    "Learners",
+    totals.learners,
+    # Those who finished the course count, and are counted, under the headcount.
+    delta=f"{totals.statuses[teams.COMPLETED]} completed",
+    delta_color="off",
+    delta_arrow="off",
+    help="Completed: every section read, every role-play played and every quiz passed.",
+)
 col2.metric("Course done (mean)", f"{totals.completion:.0%}")
 col3.metric("Average best score", components.percent(totals.average_best))
 col4.metric("Modules passed", totals.modules_passed)
@@ -93,6 +106,9 @@ if team is not None:
 work = assignment_store.team_work(db, user, team_id, course)
 duties = work.duties(course, now.date())
 assigned = coaching_parts.roster_summaries(duties)
+# Reviews come back by UTC day, as assignments fall due.
+reviews = practice_store.review_counts(db, user, team_id, course, now.date())
+no_reviews = ReviewCounts()
 
 st.subheader("Learners", anchor=False)
 if not rows:
@@ -116,12 +132,17 @@ roster = pd.DataFrame(
             "Learner": r.display_name,
             "Username": r.username,
             "Team": r.team,
-            "Status": r.status,
+            "Status": teams.status_words(r, quiz_titles),
             "Course done": 100 * r.completion,
             "Modules passed": r.modules_passed,
             "Average best": r.average_best,
+            "Quizzes": r.quizzes_finished,
             "Last active": components.moment(r.last_active),
             "Assignments": assigned.get(r.user_id, "–"),
+            # The date earned; a dash for none yet.
+            "Certificate": certified.get(r.user_id, "–")[:10],
+            "Reviews due": reviews.get(r.user_id, no_reviews).due,
+            "Reviews overdue": reviews.get(r.user_id, no_reviews).overdue,
         }
         for r in shown
     ],
@@ -130,11 +151,17 @@ roster = pd.DataFrame(
         "Username",
         "Team",
         "Status",
+        # What is due and overdue is what a manager acts on: next to the status, on screen.
+        "Assignments",
+        # The average and the count it rests on, side by side and in view.
+        "Average best",
+        "Quizzes",
         "Course done",
         "Modules passed",
-        "Average best",
         "Last active",
-        "Assignments",
+        "Certificate",
+        "Reviews due",
+        "Reviews overdue",
     ],
 )
 if team is not None:
@@ -147,13 +174,24 @@ st.dataframe(
     key="team_roster",
     column_config={
         "Course done": st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100),
-        "Average best": st.column_config.NumberColumn(format="%.0f%%"),
+        "Average best": st.column_config.NumberColumn(
+            format="%.0f%%",
+            help="The mean of the best scores on the quizzes finished: read it with how many.",
+        ),
+        # A perfect average over one quiz of six is not a star: the count sits beside it.
+        "Quizzes": st.column_config.NumberColumn(
+            format=f"%d of {len(course.quizzes)}",
+            width="small",
+            help="Quizzes finished (a finished attempt): what the average best rests on.",
+        ),
     },
 )
 st.caption(
     f"{len(shown)} of {len(rows)} learners shown. Click a column heading to sort. "
-    "Stuck: failed the same quiz twice or more without passing it. "
-    "Inactive: nothing for 14 days."
+    "Stuck: failed the quiz named twice or more without passing it. "
+    "Inactive: nothing for 14 days. Completed: every section read, role-play played and quiz passed. "
+    "Certificate: the date it was earned. "
+    "Reviews: missed scenarios that have come back today, and those waiting since an earlier day."
 )
 
 by_label = {f"{r.display_name} ({r.username})": r.user_id for r in shown}
@@ -200,7 +238,14 @@ with style_tab:
         team_parts.style_section(db, user, team_id, rows, course)
 
 st.subheader("Downloads", anchor=False)
-file_stem = "all-teams" if team is None else f"team-{team.id}"
+work_counts = coaching_parts.roster_counts(duties)
+file_stem = (
+    f"team-{team.id}"
+    if team is not None
+    else "no-team"
+    if team_id == team_store.NO_TEAM
+    else "all-teams"
+)
 components.csv_download(
     "Roster with progress (CSV)",
     # Built on the click, from the rows on screen: a run that downloads nothing builds nothing.
@@ -210,10 +255,18 @@ components.csv_download(
             "username",
             "team",
             "status",
+            "stuck_on",
             "course_done_percent",
             "modules_passed",
             "average_best",
+            "quizzes_finished",
             "last_active",
+            "assignments_overdue",
+            "assignments_due",
+            "assignments_done",
+            "certificate_earned",
+            "reviews_due",
+            "reviews_overdue",
             *[q.id for q in course.quizzes],
         ],
         [
@@ -222,10 +275,19 @@ components.csv_download(
                 r.username,
                 r.team,
                 r.status,
+                "; ".join(r.stuck_on),
                 round(100 * r.completion),
                 r.modules_passed,
                 None if r.average_best is None else round(r.average_best, 1),
+                r.quizzes_finished,
                 components.moment(r.last_active),
+                *[
+                    work_counts.get(r.user_id, {}).get(s, 0)
+                    for s in (assignments.OVERDUE, assignments.DUE, assignments.DONE)
+                ],
+                certified.get(r.user_id, "")[:10],
+                reviews.get(r.user_id, no_reviews).due,
+                reviews.get(r.user_id, no_reviews).overdue,
                 *[r.best_scores.get(q.id) for q in course.quizzes],
             ]
             for r in rows
@@ -240,4 +302,6 @@ st.page_link(
     components.INSIGHT_PAGE,
     label="Scenario insight and its statistics (CSV)",
     icon=":material/query_stats:",
+    # The same team there: the insight page reads its picker from ?team=.
+    query_params={k: v for k, v in components.team_view_params().items() if k == "team"},
 )

@@ -1,9 +1,12 @@
 """What the workshop pages share: the facilitator check, the participant's rejoin token,
-the join link and its QR code, the Workshop's option order, and the vote chart."""
+the join link and its QR code, the Workshop's option order, the vote chart, and where
+the room is in a live role-play."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -15,9 +18,17 @@ import streamlit as st
 from arrowhead.accounts import User, new_login_token
 from arrowhead.course import Course
 from arrowhead.quizzes import Scenario
+from arrowhead.roleplays import Ending, Roleplay, Step
 from arrowhead.store import workshops as store
 from arrowhead.ui import components
-from arrowhead.workshops import DeckEntry, WorkshopError, can_facilitate, clean_public_url
+from arrowhead.workshop_roleplays import Move, chosen_note, letter, place, shown_step
+from arrowhead.workshops import (
+    DeckItem,
+    RoleplayEntry,
+    WorkshopError,
+    can_facilitate,
+    clean_public_url,
+)
 
 DECK_PAGE = "arrowhead/ui/deck_page.py"
 FACILITATE_PAGE = "arrowhead/ui/facilitate_page.py"
@@ -138,9 +149,82 @@ def qr_png(url: str) -> bytes:
     return buffer.getvalue()
 
 
-def scenario_at(course: Course, entry: DeckEntry) -> Scenario | None:
-    """The deck entry's scenario in file order, or None if it has since left the course."""
+def scenario_at(course: Course, entry: DeckItem) -> Scenario | None:
+    """The deck entry's scenario in file order, or None if it has since left the course
+    (or the entry is a role-play)."""
+    if isinstance(entry, RoleplayEntry):
+        return None
     return course.scenario(entry.quiz_id, entry.scenario_id)
+
+
+def roleplay_at(course: Course, entry: DeckItem) -> Roleplay | None:
+    """The deck entry's role-play, or None if it has since left the course (or is a scenario)."""
+    return course.roleplay(entry.roleplay_id) if isinstance(entry, RoleplayEntry) else None
+
+
+@dataclass(frozen=True)
+class LiveRoleplay:
+    """Where the room is in a role-play of a Workshop, options in the Workshop's order."""
+
+    roleplay: Roleplay
+    moves: tuple[Move, ...]
+    """The decisions made so far: the route."""
+    step: Step | None
+    """The step voted on now; None once the route has reached an ending (or lost its way)."""
+    ending: Ending | None
+    """The ending the route reached, or None."""
+    seed: int | None
+
+    def shown(self, step_id: str) -> Step | None:
+        """A step of the role-play, its options in the Workshop's order; None if it is gone."""
+        step = self.roleplay.step(step_id)
+        return shown_step(step, self.seed, self.roleplay.id) if step else None
+
+    def reply(self, move: Move) -> str:
+        """What the other person said or did after the move ('' if the role-play lost it)."""
+        step = self.roleplay.step(move.step_id)
+        option = step.option(move.option_id) if step else None
+        return option.reply if option else ""
+
+    @property
+    def last(self) -> Move | None:
+        """The latest decision, whose reply the room sees above the step or the ending."""
+        return self.moves[-1] if self.moves else None
+
+
+def live_roleplay(course: Course, workshop: store.Workshop, position: int) -> LiveRoleplay | None:
+    """The role-play at position with the room's route so far; None if it has left the course."""
+    roleplay = roleplay_at(course, workshop.entries[position])
+    if roleplay is None:
+        return None
+    moves = tuple(store.moves_of(components.database(), workshop.id, position))
+    step, ending = place(roleplay, moves)
+    shown = shown_step(step, workshop.option_seed, roleplay.id) if step else None
+    return LiveRoleplay(roleplay, moves, shown, ending, workshop.option_seed)
+
+
+def step_choices(step: Step) -> list[tuple[str, str]]:
+    """A step's (option id, letter) pairs, in the order the room sees them."""
+    return [(o.id, letter(step, o.id)) for o in step.options]
+
+
+def scenario_choices(scenario: Scenario) -> list[tuple[str, str]]:
+    """A scenario's (option id, letter) pairs, in the order the room sees them."""
+    return [(o.id, scenario.letter(o.id)) for o in scenario.options]
+
+
+def step_option_label(step: Step, option_id: str) -> str:
+    """A role-play option as shown in the room: its letter and text."""
+    option = step.option(option_id)
+    return f"{letter(step, option_id)}. {option.text}" if option else "?"
+
+
+def followed_line(live: LiveRoleplay, move: Move, voters: int | None = None) -> str:
+    """'Step 2: the room went with B. <text> — overridden by the facilitator (the room chose A)'."""
+    step = live.shown(move.step_id)
+    option = step.option(move.option_id) if step else None
+    text = f"{letter(step, move.option_id)}. {option.text}" if step and option else move.option_id
+    return f"Step {move.number + 1}: went with {text} — {chosen_note(move, step, voters)}"
 
 
 def shown_scenario(course: Course, workshop: store.Workshop, position: int) -> Scenario | None:
@@ -158,7 +242,21 @@ def option_label(scenario: Scenario, option_id: str) -> str:
 
 def tally_line(scenario: Scenario, votes: dict[str, int]) -> str:
     """The votes as one line of text beside the chart, for screen readers and tests."""
-    return " · ".join(f"{scenario.letter(o.id)}: {votes.get(o.id, 0)}" for o in scenario.options)
+    return choices_tally_line(scenario_choices(scenario), votes)
+
+
+def choices_tally_line(choices: Sequence[tuple[str, str]], votes: dict[str, int]) -> str:
+    """Votes per lettered option as one line: 'A: 1 · B: 0 · C: 2'."""
+    return " · ".join(f"{mark}: {votes.get(option_id, 0)}" for option_id, mark in choices)
+
+
+def votes_in_words(scenario: Scenario, rounds: dict[str, dict[str, int]]) -> str:
+    """The votes chart's text equivalent: the latest round's tally, then any earlier round's."""
+    *earlier, (latest, votes) = rounds.items()
+    line = "Votes — " + tally_line(scenario, votes)
+    if earlier:
+        line += f" ({latest.lower()})"
+    return line + "".join(f"; {name.lower()} — {tally_line(scenario, v)}" for name, v in earlier)
 
 
 def voted_line(voted: int, joined: int) -> str:
@@ -190,7 +288,19 @@ def votes_chart(
     large: bool = False,
 ) -> alt.LayerChart:
     """A bar per option, labelled with its votes and their share of the round (grouped by
-    round when there was a revote); the best move marked once revealed.
+    round when there was a revote); the best move marked once revealed."""
+    marked = scenario.best.id if revealed else None
+    return choices_chart(scenario_choices(scenario), rounds, marked, large)
+
+
+def choices_chart(
+    choices: Sequence[tuple[str, str]],
+    rounds: dict[str, dict[str, int]],
+    marked: str | None = None,
+    large: bool = False,
+) -> alt.LayerChart:
+    """A bar per (option id, letter), labelled with its votes and their share of the round
+    (grouped by round when there was a revote); the `marked` option gets a ✓.
 
     The bars run across, one row per letter, so the chart's height grows with the
     number of options only and fits beside the scenario on a projector.
@@ -198,18 +308,16 @@ def votes_chart(
     letters: list[str] = []
     rows: list[dict[str, str | int]] = []
     for round_name, votes in rounds.items():
-        voters = sum(votes.get(o.id, 0) for o in scenario.options)
-        for option in scenario.options:
-            letter = scenario.letter(option.id)
-            if revealed and option.id == scenario.best.id:
-                letter += " ✓"
-            if letter not in letters:
-                letters.append(letter)
-            count = votes.get(option.id, 0)
+        voters = sum(votes.get(option_id, 0) for option_id, _ in choices)
+        for option_id, mark in choices:
+            shown = mark + (" ✓" if option_id == marked else "")
+            if shown not in letters:
+                letters.append(shown)
+            count = votes.get(option_id, 0)
             share = f"{100 * count / voters:.0f}%" if voters else "–"
             rows.append(
                 {
-                    "Option": letter,
+                    "Option": shown,
                     "Round": round_name,
                     "Votes": count,
                     "Label": f"{count} · {share}",
@@ -234,7 +342,7 @@ def votes_chart(
     labels = base.mark_text(align="left", baseline="middle", dx=6, fontSize=size * 0.8).encode(
         text="Label:N", color=alt.value("#31333F")
     )
-    band = (56 if large else 34) * len(scenario.options)
+    band = (56 if large else 34) * len(choices)
     return (
         alt.layer(bars, labels)
         .properties(height=band)
