@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from arrowhead.course import Course
 from arrowhead.quizzes import MAX_POINTS, STYLES, Quiz
+from arrowhead.roleplays import Roleplay, Step
 from arrowhead.scoring import has_passed, quiz_score
 
 DEMO_PASSWORD = "arrowhead-demo"
@@ -66,6 +67,30 @@ class DemoAttempt:
 
 
 @dataclass(frozen=True)
+class DemoChoice:
+    """One move in a generated role-play run, as the role-play store keeps it."""
+
+    step_id: str
+    option_id: str
+    points: int
+    style: str
+    behaviour: str | None
+    chosen_at: datetime
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """One generated role-play run, played to an ending."""
+
+    roleplay_id: str
+    started_at: datetime
+    finished_at: datetime
+    ending_id: str
+    score: int
+    choices: tuple[DemoChoice, ...]
+
+
+@dataclass(frozen=True)
 class DemoLearner:
     """One generated learner with their whole history."""
 
@@ -78,6 +103,8 @@ class DemoLearner:
     reads: tuple[tuple[str, str, datetime], ...]
     """(module id, section id, read at)."""
     attempts: tuple[DemoAttempt, ...]
+    runs: tuple[DemoRun, ...] = ()
+    """Role-play runs, each played to an ending before the module's quiz."""
 
 
 def team_names(count: int) -> list[str]:
@@ -118,7 +145,7 @@ def _learner(
     engagement = rng.random()
     if engagement < 0.07:
         # Never started: an account and nothing else.
-        return DemoLearner(number, team, username_for(name, number), name, joined, (), ())
+        return DemoLearner(number, team, username_for(name, number), name, joined, (), (), ())
     # Some stop well before now; the rest are still at it.
     stop = now - timedelta(days=rng.uniform(15, 40)) if engagement < 0.22 else now
     skill = rng.betavariate(4, 3)
@@ -127,12 +154,21 @@ def _learner(
     clock = joined
     reads: list[tuple[str, str, datetime]] = []
     attempts: list[DemoAttempt] = []
+    runs: list[DemoRun] = []
     for module in course.modules:
         for section in module.sections:
             clock += timedelta(minutes=rng.uniform(3, 25))
             if clock >= stop:
                 break
             reads.append((module.id, section.id, clock))
+        # A module's role-plays come after its sections and before its quiz, as on the map.
+        for roleplay in course.roleplays_for(module.id):
+            if clock >= stop:
+                break
+            run = _run(roleplay, rng, skill, fallback, clock)
+            if run is not None:
+                runs.append(run)
+                clock = run.finished_at
         quiz = course.quiz_for(module.id)
         if clock >= stop or quiz is None:
             break
@@ -171,6 +207,7 @@ def _learner(
         joined,
         tuple(reads),
         tuple(sorted(attempts, key=lambda a: a.started_at)),
+        tuple(runs),
     )
 
 
@@ -214,6 +251,27 @@ def _attempt(
         rng.randrange(2**31),
     )
     return attempt, clock
+
+
+def _run(
+    roleplay: Roleplay, rng: random.Random, skill: float, fallback: str, clock: datetime
+) -> DemoRun | None:
+    """One play-through choosing as the learner answers scenarios; None if it goes round a loop
+    for too long (a real learner would stop)."""
+    started = clock
+    choices: list[DemoChoice] = []
+    step: Step | None = roleplay.first
+    while step is not None and len(choices) < 3 * len(roleplay.steps):
+        clock += timedelta(seconds=rng.uniform(30, 180))
+        option = _choose(step, rng, min(skill, 0.97), fallback)
+        choices.append(
+            DemoChoice(step.id, option.id, option.points, option.style, step.behaviour, clock)
+        )
+        ending = roleplay.ending(option.next)
+        if ending is not None:
+            return DemoRun(roleplay.id, started, clock, ending.id, ending.score, tuple(choices))
+        step = roleplay.step(option.next)
+    return None
 
 
 def _workshop(

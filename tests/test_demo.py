@@ -112,3 +112,24 @@ def test_demo_learners_fall_back_on_their_style_when_they_miss_the_best_move():
         fallbacks.append(profile.fallback)
     # Learners differ in the style they fall back on, and it shows among their misfits.
     assert {"transactional", "traditional"} <= set(fallbacks)
+
+
+def test_demo_learners_play_each_modules_role_plays_and_the_route_leads_to_the_stored_ending(
+    tmp_path,
+):
+    """Regression: the demo wrote no role-play runs, so once a module asked for its role-play
+    no demo learner could finish the course and 'completed' never appeared."""
+    from arrowhead.roleplays import walk
+    from arrowhead.store import roleplays as roleplay_store
+
+    db_path = tmp_path / "demo.db"
+    assert demo(db_path, "--learners", "40", "--teams", "2", "--seed", "3").exit_code == 0
+    db = open_database(db_path)
+    course = load_course(ROOT)
+    runs = db.execute("SELECT id, roleplay_id, ending_id, score FROM roleplay_runs").fetchall()
+    assert len({r[1] for r in runs}) == len(course.roleplays)  # every role-play played by someone
+    for run_id, roleplay_id, ending_id, score in runs:
+        chosen = [c.option_id for c in roleplay_store.choices_in(db, run_id)]
+        position = walk(course.roleplay(roleplay_id), chosen)
+        assert position.ending is not None and position.ending.id == ending_id
+        assert position.ending.score == score

@@ -86,6 +86,8 @@ def test_heatmap_draws_every_name_on_its_own_readable_row(server, browser, tmp_p
     page.get_by_label("Password", exact=True).fill("password123")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="My team").click()
+    # The heatmap has its own tab under the roster, drawn only while it is open.
+    page.get_by_role("tab", name="Best scores").click()
     for size in SIZES:
         # Typed into the picker's search box: a click on a focused picker does not reopen it.
         page.get_by_test_id("stSelectbox").filter(has_text="Team").first.locator("input").click()

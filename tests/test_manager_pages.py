@@ -285,7 +285,7 @@ def test_a_partnership_habit_does_not_look_perfect_to_the_manager(app_env, org):
     assert metrics["Fitted the situation"] == "67%"
     assert metrics["Fallback style"] == "Partnership"
     assert "How fit is worked out" in texts(at)
-    team = app_for(app_env, org.manager_a, TEAM)
+    team = app_for(app_env, org.manager_a, TEAM, team_view="Selling style")
     own = table_with(team, "Fit").set_index("Learner")
     assert own.loc["Pia Partner", "Partnership"] == 100  # by style shares alone: ideal
     assert own.loc["Pia Partner", "Fit"] == pytest.approx(200 / 3)
@@ -300,6 +300,9 @@ def test_the_learner_page_letters_each_answer_as_its_attempt_showed_it(app_env, 
     attempt = team_store.attempts_of(app_env, org.manager_a, org.ana.id)[0]
     scenario = org.course.scenario("alpha", "alpha-one").shuffled(attempt.option_seed)
     at = app_for(app_env, org.manager_a, LEARNER, learner=str(org.ana.id))
+    assert not [d for d in at.dataframe if "Choice" in d.value.columns]  # built when opened
+    at.session_state["learner_every"] = True
+    at.run()
     answers = table_with(at, "Choice")
     first = answers[answers["Scenario"] == "The first situation"]["Choice"].iloc[0]
     assert (
@@ -358,7 +361,7 @@ def heatmap_spec(at) -> tuple[dict, pd.DataFrame]:
 def test_heatmap_gives_every_learner_a_readable_named_row(app_env, org):
     """Issue 9.2: rows shrank to 9 px and Vega dropped names that overlapped or ran long;
     0-10% looked like 'not attempted'; the pass mark was nowhere."""
-    at = app_for(app_env, org.manager_a, TEAM)
+    at = app_for(app_env, org.manager_a, TEAM, team_view="Best scores")
     spec, data = heatmap_spec(at)
     assert spec["height"]["step"] >= 24
     y_axis = spec["layer"][0]["encoding"]["y"]["axis"]
@@ -387,7 +390,7 @@ def test_all_teams_starts_with_the_teams_compared(app_env, org, monkeypatch):
     """Issue 9.3: All teams had no Team column in the roster or its CSV, no comparison of teams,
     and a heatmap of 'the first 150 learners by name'."""
     served = serve_files(monkeypatch)
-    at = app_for(app_env, org.admin, TEAM)
+    at = app_for(app_env, org.admin, TEAM, team_view="Best scores")
     at.selectbox(key="team_pick").select("All teams").run()
     assert not at.exception
     assert at.subheader[0].value == "Teams compared"

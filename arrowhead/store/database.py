@@ -56,6 +56,7 @@ def migration_sets() -> list[Migrations]:
         roleplays,
         schema,
         teams,
+        trends,
         workshops,
         xapi,
     )

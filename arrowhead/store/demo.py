@@ -170,6 +170,9 @@ def _write_batch(
     counts: dict[str, int],
 ) -> None:
     next_attempt = db.execute("SELECT coalesce(max(id), 0) + 1 FROM attempts").fetchone()[0]
+    next_run = db.execute("SELECT coalesce(max(id), 0) + 1 FROM roleplay_runs").fetchone()[0]
+    runs: list[tuple] = []
+    choices: list[tuple] = []
     roles: list[tuple] = []
     members: list[tuple] = []
     reads: list[tuple] = []
@@ -213,6 +216,33 @@ def _write_batch(
                 for a in attempt.answers
             )
             next_attempt += 1
+        for run in learner.runs:
+            runs.append(
+                (
+                    next_run,
+                    user_id,
+                    run.roleplay_id,
+                    iso(run.started_at),
+                    iso(run.finished_at),
+                    run.ending_id,
+                    run.score,
+                )
+            )
+            choices.extend(
+                (
+                    next_run,
+                    position,
+                    c.step_id,
+                    c.option_id,
+                    c.points,
+                    MAX_POINTS,
+                    c.style,
+                    c.behaviour,
+                    iso(c.chosen_at),
+                )
+                for position, c in enumerate(run.choices)
+            )
+            next_run += 1
         # Bulk inserts bypass write_answer: work the review schedule out from the same answers.
         reviews.store(
             db,
@@ -241,6 +271,16 @@ def _write_batch(
            max_points, style, behaviour, answered_at, best_style)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         answers,
+    )
+    db.conn.executemany(
+        """INSERT INTO roleplay_runs (id, user_id, roleplay_id, source, started_at, finished_at,
+           ending_id, score) VALUES (?, ?, ?, 'self', ?, ?, ?, ?)""",
+        runs,
+    )
+    db.conn.executemany(
+        """INSERT INTO roleplay_choices (run_id, position, step_id, option_id, points,
+           max_points, style, behaviour, chosen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        choices,
     )
     counts["learners"] += len(batch)
     counts["attempts"] += len(attempts)

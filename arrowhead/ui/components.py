@@ -6,6 +6,7 @@ import functools
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -422,8 +423,8 @@ def _team_from_address(default: int) -> int | None:
     return _TEAM_WORDS.get(word, query_id("team"))
 
 
-TEAM_VIEW_PARAMS = ("team", "q", "status")
-"""What My team keeps in the address: the team, the search and the status filter."""
+TEAM_VIEW_PARAMS = ("team", "q", "status", "team_view")
+"""What My team keeps in the address: the team, the search, the status filter and the open tab."""
 
 
 def team_view_params() -> dict[str, str]:
@@ -493,6 +494,19 @@ def style_chart(profile: Profile) -> None:
         ),
         width="stretch",
     )
+    in_words(
+        ", ".join(f"{STYLE_NAMES[s]} {percent(100 * share)}" for s, share in profile.styles.items())
+        + " of the choices."
+    )
+
+
+IN_WORDS = "In words: "
+"""How every chart's text equivalent starts, so a screen reader's user knows what it is."""
+
+
+def in_words(sentence: str) -> None:
+    """A chart's text equivalent, right under it: what the chart shows, as a sentence."""
+    st.caption(IN_WORDS + sentence)
 
 
 FIT_EXPLAINED = (
@@ -580,6 +594,19 @@ def fit_chart(profile: Profile) -> None:
         .properties(height=alt.Step(36)),
         width="stretch",
     )
+    lines = []
+    for called in STYLES:
+        chosen = profile.called_for[called]
+        if total := sum(chosen.values()):
+            picks = ", ".join(
+                f"{STYLE_NAMES[style].lower()} {chosen[style]} of {total}"
+                + (" (fits)" if style == called else "")
+                for style in sorted(STYLES, key=lambda s: s != called)
+                if chosen[style]
+            )
+            lines.append(f"when the situation called for {STYLE_NAMES[called].lower()}: {picks}")
+    if lines:
+        in_words("; ".join(lines).capitalize() + ".")
 
 
 def behaviour_chart(profile: Profile) -> None:
@@ -604,6 +631,9 @@ def behaviour_chart(profile: Profile) -> None:
         ),
         width="stretch",
     )
+    in_words(
+        ", ".join(f"{row.Behaviour} {percent(row.Strength)}" for row in data.itertuples()) + "."
+    )
 
 
 def moment(value: datetime | str | None) -> str:
@@ -614,11 +644,14 @@ def moment(value: datetime | str | None) -> str:
     return text[:16].replace("T", " ")
 
 
-def csv_download(label: str, text: str, file_name: str, key: str) -> None:
-    """A button that downloads CSV text (built with teams.csv_text, so formulas are defused)."""
+def csv_download(label: str, text: str | Callable[[], str], file_name: str, key: str) -> None:
+    """A button that downloads CSV text (built with teams.csv_text, so formulas are defused).
+
+    Given a function instead of text, the file is built only when the button is clicked.
+    """
     st.download_button(
         label,
-        data=text.encode("utf-8"),
+        data=text.encode("utf-8") if isinstance(text, str) else lambda: text().encode("utf-8"),
         file_name=file_name,
         mime="text/csv",
         icon=":material/download:",

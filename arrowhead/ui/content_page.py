@@ -16,7 +16,7 @@ if course.problems:
         "every valid module is still served. Fix them and run `arrowhead check`."
     )
     # Plain text: messages quote author-edited files.
-    st.code("\n".join(str(p) for p in course.problems), language=None)
+    st.code("\n".join(str(p) for p in course.problems), language=None, wrap_lines=True)
 else:
     st.success("Every module and quiz file is valid.")
 
@@ -27,7 +27,7 @@ if warnings:
         "the item-writing rules (README, Writing the course). Fix them and run "
         "`arrowhead check --strict`."
     )
-    st.code("\n".join(str(w) for w in warnings), language=None)
+    st.code("\n".join(str(w) for w in warnings), language=None, wrap_lines=True)
 
 for module in course.modules:
     quiz = course.quiz_for(module.id)

@@ -315,7 +315,7 @@ def controls(workshop_id: int) -> None:
             rounds = {"First vote": first.votes, "Revote": count.votes}
         st.caption("Live votes (the projector shows them only when results are shown)")
         st.altair_chart(parts.votes_chart(scenario, rounds, stage.revealed), width="stretch")
-        st.caption("Votes — " + parts.tally_line(scenario, count.votes))
+        st.caption(parts.votes_in_words(scenario, rounds))
         if stage.revealed and scenario.discussion:
             st.markdown("**Discuss**")
             for prompt in scenario.discussion:

@@ -118,6 +118,17 @@ def heatmap(cells: list[HeatCell]) -> None:
         "below the quiz's pass mark, yellow at it, blue above. Dashed grey cells with a dash: "
         "not attempted. Modules: " + " · ".join(modules)
     )
+    # The chart's text equivalent: the same cells as a table, a row per learner.
+    with st.expander("The heatmap as a table"):
+        table: dict[str, dict[str, str]] = {}
+        for c in cells:
+            table.setdefault(c.learner, {"Learner": c.learner})[c.module] = c.result
+        st.dataframe(
+            pd.DataFrame(list(table.values()), columns=["Learner", *modules]),
+            hide_index=True,
+            width="stretch",
+            key="team_heatmap_table",
+        )
 
 
 def comparison_table(lines: list[TeamComparison]) -> None:

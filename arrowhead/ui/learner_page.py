@@ -9,13 +9,14 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from arrowhead import coaching, teams
+from arrowhead import coaching, teams, trends
 from arrowhead.quizzes import MAX_POINTS
 from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
 from arrowhead.store import practice as practice_store
 from arrowhead.store import teams as team_store
+from arrowhead.store import trends as trend_store
 from arrowhead.store.learning import Attempt
-from arrowhead.ui import coaching_parts, components, roleplay_parts
+from arrowhead.ui import coaching_parts, components, roleplay_parts, trend_parts
 
 user = components.require_viewer()
 db = components.database()
@@ -151,31 +152,43 @@ def choice_label(answer: team_store.AnswerRow) -> str:
     return f"{scenario.shuffled(answer.option_seed).letter(option.id)}. {option.text}"
 
 
-with st.expander(f"Every answer ({len(answers)})"):
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "Answered": components.moment(a.answered_at),
-                    "Quiz": titles.get(a.quiz_id, a.quiz_id),
-                    "Scenario": (
-                        s.title
-                        if (s := course.scenario(a.quiz_id, a.scenario_id))
-                        else a.scenario_id
-                    ),
-                    "Choice": choice_label(a),
-                    "Points": a.points,
-                    "Style": components.STYLE_NAMES.get(a.style, a.style),
-                    "Source": a.source,
-                }
-                for a in answers
-            ],
-            columns=["Answered", "Quiz", "Scenario", "Choice", "Points", "Style", "Source"],
-        ),
-        hide_index=True,
-        width="stretch",
-        key="learner_answers",
-    )
+# Lazy: the table of every answer (hundreds of rows) is built only while it is open.
+every = st.expander(f"Every answer ({len(answers)})", key="learner_every", on_change="rerun")
+with every:
+    if every.open:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Answered": components.moment(a.answered_at),
+                        "Quiz": titles.get(a.quiz_id, a.quiz_id),
+                        "Scenario": (
+                            s.title
+                            if (s := course.scenario(a.quiz_id, a.scenario_id))
+                            else a.scenario_id
+                        ),
+                        "Choice": choice_label(a),
+                        "Points": a.points,
+                        "Style": components.STYLE_NAMES.get(a.style, a.style),
+                        "Source": a.source,
+                    }
+                    for a in answers
+                ],
+                columns=["Answered", "Quiz", "Scenario", "Choice", "Points", "Style", "Source"],
+            ),
+            hide_index=True,
+            width="stretch",
+            key="learner_answers",
+        )
+
+st.subheader(f"The last {trends.WEEKS} weeks", anchor=False)
+trend_parts.trend_section(
+    trends.weekly_trend(
+        trend_store.learner_trend(db, user, learner.id, course, now), trends.trend_weeks(now)
+    ),
+    key="learner_trend",
+    folded=True,
+)
 
 roleplay_parts.learner_runs(db, user, learner.id, course)
 

@@ -98,6 +98,12 @@ if finished:
         ),
         width="stretch",
     )
+    scores: dict[str, list[str]] = {}
+    for row in rows:
+        scores.setdefault(str(row["Quiz"]), []).append(f"{row['Score']}%")
+    components.in_words(
+        "; ".join(f"{quiz}, attempt by attempt: {', '.join(s)}" for quiz, s in scores.items()) + "."
+    )
 else:
     st.caption("Finish a quiz to see your scores here.")
 

@@ -189,7 +189,7 @@ def screen(workshop_id: int) -> None:
             st.altair_chart(
                 parts.votes_chart(scenario, rounds, stage.revealed, large=True), width="stretch"
             )
-            st.caption("Votes — " + parts.tally_line(scenario, count.votes))
+            st.caption(parts.votes_in_words(scenario, rounds))
     if stage.revealed:
         st.header("Why each option works or does not", anchor=False)
         for option in scenario.options:

@@ -3,14 +3,19 @@
 import pandas as pd
 import streamlit as st
 
-from arrowhead import assignments, teams
+from arrowhead import assignments, teams, trends
 from arrowhead.review import ReviewCounts
-from arrowhead.scoring import BEHAVIOUR_NAMES, best_styles, build_profile
+from arrowhead.scoring import best_styles
 from arrowhead.store import assignments as assignment_store
 from arrowhead.store import practice as practice_store
 from arrowhead.store import teams as team_store
+from arrowhead.store import trends as trend_store
 from arrowhead.teams import TeamError
-from arrowhead.ui import answer_parts, coaching_parts, components, heatmap
+from arrowhead.ui import answer_parts, coaching_parts, components, heatmap, team_parts, trend_parts
+
+# The tabs under the roster, by label: the label is also the address's ?team_view= value.
+# (A comment, not a docstring: Streamlit's magic would print a bare string on the page.)
+TEAM_VIEWS = ("Assignments", "Trends", "Best scores", "Selling style")
 
 
 def roster_filters() -> tuple[str, list[str]]:
@@ -59,6 +64,18 @@ if team_id is None:
     heatmap.comparison_table(
         teams.compare_teams(rows, [t.name for t in team_store.teams_for(db, user)], certified)
     )
+
+# This week first: who finished, who got stuck, who went quiet.
+monday = trends.week_start(now)
+trend_parts.week_summary(
+    trends.week_summary(
+        rows,
+        trend_store.week_steps(db, user, team_id, course, monday),
+        trend_store.stuck_moments(db, user, team_id, course, monday),
+        course,
+        now,
+    )
+)
 
 col1, col2, col3, col4 = st.columns(4)
 col1.metric(
@@ -188,68 +205,37 @@ if by_label:
         query_params={"learner": str(by_label[picked]), **components.team_view_params()},
     )
 
-coaching_parts.assignments_section(db, user, course, team, work, duties, rows, now.date())
-
-st.subheader("Best score per module", anchor=False)
-if team is None:
-    st.info("Pick a team above to see its heatmap; the teams are compared at the top of the page.")
-else:
-    heatmap.heatmap(teams.heatmap_cells(rows, course))
-
-st.subheader("The team's selling style", anchor=False)
-bests = best_styles(course.quizzes)
-tallies = team_store.choice_tallies(db, user, team_id, bests)
-team_profile = build_profile(t for mine in tallies.values() for t in mine)
-if team_profile.answers:
-    st.caption(
-        f"From {team_profile.answers} choices, workshop answers included. Did the team's choices "
-        "fit the situation? Each bar is the situations that called for one style, split by the "
-        "style chosen."
-    )
-    components.fit_section(team_profile)
-    style_col, behaviour_col = st.columns(2)
-    with style_col:
-        components.style_chart(team_profile)
-    with behaviour_col:
-        components.behaviour_chart(team_profile)
-    st.caption("Each learner's own profile:")
-    own = []
-    for r in rows:
-        profile = build_profile(tallies.get(r.user_id, []))
-        measured = {b: v for b, v in profile.behaviours.items() if v is not None}
-        fallback = profile.fallback
-        own.append(
-            {
-                "Learner": r.display_name,
-                "Choices": profile.answers,
-                "Fit": None if profile.fit is None else 100 * profile.fit,
-                "Fallback": components.STYLE_NAMES[fallback] if fallback else "–",
-                **{
-                    components.STYLE_NAMES[s]: 100 * share if profile.answers else None
-                    for s, share in profile.styles.items()
-                },
-                "Weakest behaviour": (
-                    BEHAVIOUR_NAMES[min(measured, key=lambda b: measured[b])] if measured else "–"
-                ),
-            }
+# The sections under the roster, one at a time: only the open tab is computed and drawn,
+# so the page's first screen stays light (bench/bench_manager_browser.py). The tab is in the
+# address (?team_view=...), so a link or a reload opens the same one.
+work_tab, trend_tab, heat_tab, style_tab = st.tabs(
+    list(TEAM_VIEWS), key="team_view", bind="query-params", on_change="rerun"
+)
+with work_tab:
+    if work_tab.open:
+        coaching_parts.assignments_section(db, user, course, team, work, duties, rows, now.date())
+with trend_tab:
+    if trend_tab.open:
+        st.subheader(f"The last {trends.WEEKS} weeks", anchor=False)
+        trend_parts.trend_section(
+            trends.weekly_trend(
+                trend_store.team_trend(db, user, team_id, course, now), trends.trend_weeks(now)
+            ),
+            key="team_trend",
         )
-    st.dataframe(
-        pd.DataFrame(own),
-        hide_index=True,
-        width="stretch",
-        key="team_profiles",
-        column_config={
-            name: st.column_config.NumberColumn(format="%.0f%%")
-            for name in ["Fit", *components.STYLE_NAMES.values()]
-        },
-    )
-    st.caption(
-        "Fit: the share of the learner's choices in the style the situation called for. "
-        "Fallback: the style they chose most often when it did not fit. The style columns: "
-        "the share of all their choices in each style."
-    )
-else:
-    st.caption("No one in this team has answered a scenario yet.")
+with heat_tab:
+    if heat_tab.open:
+        st.subheader("Best score per module", anchor=False)
+        if team is None:
+            st.info(
+                "Pick a team above to see its heatmap; the teams are compared at the top of the page."
+            )
+        else:
+            heatmap.heatmap(teams.heatmap_cells(rows, course))
+with style_tab:
+    if style_tab.open:
+        st.subheader("The team's selling style", anchor=False)
+        team_parts.style_section(db, user, team_id, rows, course)
 
 st.subheader("Downloads", anchor=False)
 work_counts = coaching_parts.roster_counts(duties)
@@ -262,7 +248,8 @@ file_stem = (
 )
 components.csv_download(
     "Roster with progress (CSV)",
-    teams.csv_text(
+    # Built on the click, from the rows on screen: a run that downloads nothing builds nothing.
+    lambda: teams.csv_text(
         [
             "learner",
             "username",
@@ -310,7 +297,7 @@ components.csv_download(
     key="team_roster_csv",
 )
 # Every answer can run to a million rows for all teams: built on disk, only when asked for.
-answer_parts.every_answer_download(db, user, team_id, bests, file_stem)
+answer_parts.every_answer_download(db, user, team_id, best_styles(course.quizzes), file_stem)
 st.page_link(
     components.INSIGHT_PAGE,
     label="Scenario insight and its statistics (CSV)",

@@ -250,6 +250,15 @@ def choices_tally_line(choices: Sequence[tuple[str, str]], votes: dict[str, int]
     return " · ".join(f"{mark}: {votes.get(option_id, 0)}" for option_id, mark in choices)
 
 
+def votes_in_words(scenario: Scenario, rounds: dict[str, dict[str, int]]) -> str:
+    """The votes chart's text equivalent: the latest round's tally, then any earlier round's."""
+    *earlier, (latest, votes) = rounds.items()
+    line = "Votes — " + tally_line(scenario, votes)
+    if earlier:
+        line += f" ({latest.lower()})"
+    return line + "".join(f"; {name.lower()} — {tally_line(scenario, v)}" for name, v in earlier)
+
+
 def voted_line(voted: int, joined: int) -> str:
     """'N of M voted', or that everyone has, for the room to see at a glance."""
     if joined and voted >= joined:

@@ -160,6 +160,7 @@ for item in summaries:
         if item.revote is not None:
             rounds["Revote"] = dict(item.revote.counts)
         st.altair_chart(parts.votes_chart(scenario, rounds, revealed=True), width="stretch")
+        st.caption(parts.votes_in_words(scenario, rounds))
         for option in scenario.options:
             st.markdown(f"**{scenario.letter(option.id)}.** {option.text}")
         st.caption(
