@@ -31,6 +31,7 @@ CHART_FILES = {
     "projector_page.py": "the projector",
     "workshops_history_page.py": "past workshops",
     "roleplay_parts.py": "the insight page's role-plays",
+    "trend_parts.py": "the trends on My team and the learner page",
 }
 CHART_CALL = re.compile(r"\bst\.(altair_chart|vega_lite_chart|line_chart|bar_chart|area_chart)\(")
 
@@ -107,9 +108,16 @@ def test_the_learner_page_says_each_chart_in_words(app_env, org):
 
 
 def test_my_team_gives_the_heatmap_as_a_table_and_the_profile_in_words(app_env, org):
-    at = app_for(app_env, org.manager_a, page=UI + "team_page.py")
+    """My team draws one tab under the roster at a time: each tab's charts are said in words."""
+    at = app_for(app_env, org.manager_a, page=UI + "team_page.py", team_view="Selling style")
     said = equivalents(at)
-    assert len(said) == 4 and all(said), said
+    assert len(said) == 3 and all(said), said
+    at = app_for(app_env, org.manager_a, page=UI + "team_page.py", team_view="Trends")
+    said = equivalents(at)
+    assert len(said) == 1 and said[0].startswith("In words: "), said
+    at = app_for(app_env, org.manager_a, page=UI + "team_page.py", team_view="Best scores")
+    said = equivalents(at)
+    assert len(said) == 1 and all(said), said
     (expander,) = [e for e in at.expander if e.label == "The heatmap as a table"]
     table = expander.dataframe[0].value
     assert list(table.columns) == ["Learner", "1. Alpha module", "2. Beta module"]

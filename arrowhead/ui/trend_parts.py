@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from arrowhead.trends import TrendWeek, WeekSummary, summary_lines, trend_sentence
+from arrowhead.ui.components import IN_WORDS
 
 
 def trend_frame(trend: list[TrendWeek]) -> pd.DataFrame:
@@ -74,14 +75,14 @@ def trend_section(trend: list[TrendWeek], key: str, folded: bool = False) -> Non
     already long and has charts of its own (the learner page) stays light until asked.
     """
     if folded:
-        st.caption(trend_sentence(trend))
+        st.caption(IN_WORDS + trend_sentence(trend))
         charts = st.expander("The weeks as charts", key=f"{key}_charts", on_change="rerun")
         with charts:
             if charts.open:
                 st.altair_chart(trend_chart(trend), key=key)
         return
     st.altair_chart(trend_chart(trend), key=key)
-    st.caption(trend_sentence(trend))
+    st.caption(IN_WORDS + trend_sentence(trend))
     # Lazy: the table is built only while the expander is open.
     weeks = st.expander("The same, week by week", key=f"{key}_weeks", on_change="rerun")
     with weeks:
