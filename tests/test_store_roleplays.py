@@ -255,6 +255,17 @@ def test_a_new_demo_run_removes_the_demo_learners_role_play_runs(tmp_path, rolep
     store.record_choice(db, run, roleplay, 0, "ask-goals", NOW)
     result = demo()
     assert result.exit_code == 0, result.output
-    assert db.execute("SELECT count(*) FROM roleplay_runs").fetchone()[0] == 0
-    assert db.execute("SELECT count(*) FROM roleplay_choices").fetchone()[0] == 0
+    # The new demo's own learners play the shipped role-plays; the run made here is gone.
+    assert (
+        db.execute(
+            "SELECT count(*) FROM roleplay_runs WHERE roleplay_id = ?", [roleplay.id]
+        ).fetchone()[0]
+        == 0
+    )
+    assert (
+        db.execute(
+            "SELECT count(*) FROM roleplay_choices WHERE run_id NOT IN (SELECT id FROM roleplay_runs)"
+        ).fetchone()[0]
+        == 0
+    )
     db.close()
