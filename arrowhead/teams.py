@@ -260,6 +260,24 @@ def overview(
     return [overview_row(r, steps, now, order) for r in records]
 
 
+ROSTER_PAGE = 200
+"""At most this many learners on the roster for every team at once; the roster CSV has them all."""
+
+ATTENTION_ORDER = (STUCK, INACTIVE, NOT_STARTED, ON_TRACK, COMPLETED)
+"""The statuses in the order a manager acts on them: stuck and gone quiet first."""
+
+
+def attention_first(
+    rows: Iterable[LearnerOverview], limit: int | None = None
+) -> list[LearnerOverview]:
+    """At most limit rows (ROSTER_PAGE when not given), those that need attention first
+    (ATTENTION_ORDER), each status in the order given (by name, as the records come)."""
+    limit = ROSTER_PAGE if limit is None else limit
+    rank = {status: place for place, status in enumerate(ATTENTION_ORDER)}
+    # sorted() is stable: within a status the rows keep their order.
+    return sorted(rows, key=lambda r: rank.get(r.status, len(rank)))[:limit]
+
+
 @dataclass(frozen=True)
 class TeamTotals:
     """The figures on top of the overview."""

@@ -102,6 +102,10 @@ def test_my_progress_says_each_chart_in_words(app_env, org):
 
 def test_the_learner_page_says_each_chart_in_words(app_env, org):
     at = app_for(app_env, org.manager_a, page=UI + "learner_page.py", learner=str(org.ben.id))
+    # Folded, the selling-style charts are not drawn; opened, each comes with its words.
+    assert not equivalents(at)
+    at.session_state["learner_style_charts"] = True
+    at.run()
     said = equivalents(at)
     assert len(said) == 3 and all(said), said
     assert said[1].startswith("In words: Transactional ")

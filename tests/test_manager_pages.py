@@ -432,6 +432,71 @@ def test_all_teams_starts_with_the_teams_compared(app_env, org, monkeypatch):
         heatmap_spec(at)
 
 
+def test_all_teams_shows_a_page_of_learners_who_need_attention_first(app_env, org, monkeypatch):
+    """Issue 9 (speed): All teams drew every learner (5,000 rows) by name. It shows a page,
+    stuck then inactive first, after the search and status filter; the CSV keeps everyone."""
+    from arrowhead import teams
+
+    ivy = make_user(app_env, "ivy", name="Ivy Quiet")
+    team_store.set_team(app_env, COMMAND_LINE, ivy.id, org.team_b, NOW)
+    take_quiz(
+        app_env,
+        org.course,
+        ivy,
+        "alpha",
+        ["discount", "chase"],
+        datetime.now(UTC) - timedelta(days=30),
+    )
+    # A page of two stands in for the 200 a page holds: the same code, five learners.
+    monkeypatch.setattr(teams, "ROSTER_PAGE", 2)
+    served = serve_files(monkeypatch)
+    at = app_for(app_env, org.admin, TEAM)
+    at.selectbox(key="team_pick").select("All teams").run()
+    assert not at.exception
+    assert at.subheader[0].value == "Teams compared"
+    roster = table_with(at, "Modules passed")
+    assert [(r.Learner, r.Status) for r in roster.itertuples()] == [
+        ("Ben Stuck", "stuck on Alpha quiz"),
+        ("Ivy Quiet", "inactive"),
+    ]
+    assert "Showing 2 of the 5 learners found (of 5), those who need attention first" in texts(at)
+    assert list(at.selectbox(key="team_learner").options) == ["Ben Stuck (ben)", "Ivy Quiet (ivy)"]
+    # The CSV is every learner, by name, not the page.
+    csv_rows = rows_of(served.text(at.get("download_button")[0]))
+    assert [r["learner"] for r in csv_rows] == [
+        "Ana Able",
+        "Ben Stuck",
+        "Cleo Secret",
+        "Dan Idle",
+        "Ivy Quiet",
+    ]
+    # The filter applies before the page: learners past it on the unfiltered page show.
+    at.multiselect(key="team_status").select("on track").run()
+    roster = table_with(at, "Modules passed")
+    assert list(roster["Learner"]) == ["Ana Able", "Cleo Secret"]
+    assert "2 of 5 learners shown, those who need attention first." in texts(at)
+    at.multiselect(key="team_status").unselect("on track").run()
+    at.text_input(key="team_search").input("dan").run()
+    assert list(table_with(at, "Modules passed")["Learner"]) == ["Dan Idle"]
+    at.text_input(key="team_search").input("a").run()
+    # "a" finds Ana (on track) and Dan (not started): the one to act on first.
+    assert list(table_with(at, "Modules passed")["Learner"]) == ["Dan Idle", "Ana Able"]
+
+
+def test_one_team_is_not_cut_to_a_page(app_env, org, monkeypatch):
+    """A team's roster stays whole and by name: the page is for every team at once."""
+    from arrowhead import teams
+
+    monkeypatch.setattr(teams, "ROSTER_PAGE", 2)
+    at = app_for(app_env, org.manager_a, TEAM)
+    assert list(table_with(at, "Modules passed")["Learner"]) == [
+        "Ana Able",
+        "Ben Stuck",
+        "Dan Idle",
+    ]
+    assert "3 of 3 learners shown. Click a column heading to sort." in texts(at)
+
+
 def test_one_teams_roster_has_no_team_column(app_env, org):
     at = app_for(app_env, org.manager_a, TEAM)
     assert "Team" not in table_with(at, "Modules passed").columns

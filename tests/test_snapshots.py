@@ -45,3 +45,31 @@ def test_team_records_follow_a_move_and_keep_to_the_viewers_scope(db, course_roo
     team_store.set_team(db, COMMAND_LINE, org.cleo.id, org.team_a, NOW)
     assert names(org.manager_a, org.team_a) == ["Ana Able", "Ben Stuck", "Cleo Secret", "Dan Idle"]
     assert names(org.admin, org.team_b) == []
+
+
+def test_this_weeks_steps_are_kept_per_scope_and_follow_a_pass(db, course_root):
+    """The week's steps and stuck moments are kept (70 ms of All teams), never across scopes,
+    and a pass committed after they were kept shows on the next read."""
+    from datetime import UTC, datetime, timedelta
+
+    from team_fixtures import build_org, take_quiz
+
+    from arrowhead.store import trends as trend_store
+
+    now = datetime.now(UTC)
+    org = build_org(db, course_root, now)
+    since = now - timedelta(days=7)
+    passes = lambda viewer, team: {  # noqa: E731
+        s.user_id: s.first_passes
+        for s in trend_store.week_steps(db, viewer, team, org.course, since)
+    }
+    stuck = lambda viewer, team: [  # noqa: E731
+        m.user_id for m in trend_store.stuck_moments(db, viewer, team, org.course, since)
+    ]
+    assert passes(org.admin, None)[org.ana.id] == ("alpha", "beta")
+    assert stuck(org.admin, None) == [org.ben.id]
+    # Kept for the admin's every team; the manager of B gets B's only.
+    assert org.ana.id not in passes(org.manager_b, org.team_a)
+    assert stuck(org.manager_b, None) == []
+    take_quiz(db, org.course, org.dan, "beta", ["brief"], now - timedelta(hours=1))
+    assert passes(org.admin, None)[org.dan.id] == ("beta",)

@@ -130,6 +130,33 @@ def test_compare_teams_counts_certificates_per_team():
     assert {line.team: line.certificates for line in lines} == {"Empty": 0, "North": 2, "South": 0}
 
 
+def test_attention_first_puts_stuck_then_inactive_first_and_keeps_a_page():
+    """Issue 9: All teams listed 5,000 learners by name; a page of those to act on comes first."""
+    beta = QuizRecord("beta", best=90, passed=True, failures=0)
+    records = [
+        replace(record(1, PASSED_LATE), display_name="Ann", user_id=1),  # on track
+        replace(record(20, FAILED_ONCE), display_name="Bea", user_id=2),  # inactive
+        replace(record(None), display_name="Cal", user_id=3),  # not started
+        replace(record(1, FAILED_TWICE), display_name="Dee", user_id=4),  # stuck
+        replace(record(30, PASSED_LATE, beta, read=3), display_name="Eve", user_id=5),  # done
+        replace(record(25), display_name="Fay", user_id=6),  # inactive
+        replace(record(1, FAILED_TWICE), display_name="Gus", user_id=7),  # stuck
+    ]
+    rows = teams.overview(records, COURSE, NOW)
+    assert [r.display_name for r in teams.attention_first(rows, limit=10)] == [
+        "Dee",
+        "Gus",
+        "Bea",
+        "Fay",
+        "Cal",
+        "Ann",
+        "Eve",
+    ]
+    assert [r.display_name for r in teams.attention_first(rows, limit=3)] == ["Dee", "Gus", "Bea"]
+    assert teams.attention_first([], limit=3) == []
+    assert teams.ROSTER_PAGE == 200
+
+
 def test_heatmap_cells_tell_untried_from_a_low_score_and_mark_the_pass():
     """Issue 9.2: a 0-10% score looked like 'not attempted', and the pass mark was not shown."""
     zero = QuizRecord("alpha", best=0, passed=False, failures=1)

@@ -21,8 +21,9 @@ from sqlite_utils import Database
 
 T = TypeVar("T")
 
-KEPT = 16
-"""Answers kept per process: a few scopes (all teams, the teams a manager opens) at a time."""
+KEPT = 48
+"""Answers kept per process: a few scopes (all teams, the teams a manager opens) at a time,
+each with its records, answer count and this week's steps and stuck moments."""
 
 _lock = threading.Lock()
 _watchers: dict[str, sqlite3.Connection] = {}

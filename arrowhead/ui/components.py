@@ -517,8 +517,9 @@ FIT_EXPLAINED = (
 )
 
 
-def fit_section(profile: Profile) -> None:
-    """The fit of the choices to each situation: fit share, fallback style, a chart, how it is worked out."""
+def fit_section(profile: Profile, chart: bool = True) -> None:
+    """The fit of the choices to each situation: fit share, fallback style, a chart (unless the
+    page draws it elsewhere), how it is worked out."""
     if not profile.judged:
         st.caption("None of these choices is on a scenario the course still has.")
         return
@@ -539,7 +540,8 @@ def fit_section(profile: Profile) -> None:
             else "Every choice fitted the situation"
         ),
     )
-    fit_chart(profile)
+    if chart:
+        fit_chart(profile)
     st.caption(FIT_EXPLAINED)
 
 

@@ -200,12 +200,18 @@ if profile.answers:
         f"From {profile.answers} choices, workshop answers included. Did each choice fit the "
         "situation? Each bar is the situations that called for one style, split by the style chosen."
     )
-    components.fit_section(profile)
-    style_col, behaviour_col = st.columns(2)
-    with style_col:
-        components.style_chart(profile)
-    with behaviour_col:
-        components.behaviour_chart(profile)
+    components.fit_section(profile, chart=False)
+    # The figures stay in view; the three charts and their words wait in an expander, as
+    # the trend charts do: on a page this long they were most of its load in a browser.
+    charts = st.expander("The choices as charts", key="learner_style_charts", on_change="rerun")
+    with charts:
+        if charts.open:
+            components.fit_chart(profile)
+            style_col, behaviour_col = st.columns(2)
+            with style_col:
+                components.style_chart(profile)
+            with behaviour_col:
+                components.behaviour_chart(profile)
 else:
     st.caption("No scenario answered yet.")
 

@@ -180,14 +180,20 @@ def learner_runs(db: Database, viewer: User, learner_id: int, course: Course) ->
         roleplay = course.roleplay(run.roleplay_id)
         if roleplay is None:
             continue  # a role-play no longer in the course
-        with st.expander(
-            f"{roleplay.title} — run {numbers[run.roleplay_id]} · {run_label(roleplay, run)}"
-        ):
-            choices = store.visible_choices(db, viewer, run.id)
-            if choices:
-                route_table(roleplay, choices, key=f"learner_run_{run.id}")
-            else:
-                st.caption("No move made yet.")
+        # Lazy: a learner with a dozen runs made a dozen tables on every load of the page;
+        # a run's path is read and drawn only while its expander is open.
+        folded = st.expander(
+            f"{roleplay.title} — run {numbers[run.roleplay_id]} · {run_label(roleplay, run)}",
+            key=f"learner_run_{run.id}_open",
+            on_change="rerun",
+        )
+        with folded:
+            if folded.open:
+                choices = store.visible_choices(db, viewer, run.id)
+                if choices:
+                    route_table(roleplay, choices, key=f"learner_run_{run.id}")
+                else:
+                    st.caption("No move made yet.")
             st.page_link(
                 components.ROLEPLAY_PAGE,
                 label="Open the review of this run",

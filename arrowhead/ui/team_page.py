@@ -106,8 +106,6 @@ if team is not None:
 work = assignment_store.team_work(db, user, team_id, course)
 duties = work.duties(course, now.date())
 assigned = coaching_parts.roster_summaries(duties)
-# Reviews come back by UTC day, as assignments fall due.
-reviews = practice_store.review_counts(db, user, team_id, course, now.date())
 no_reviews = ReviewCounts()
 
 st.subheader("Learners", anchor=False)
@@ -126,6 +124,13 @@ shown = [
         or search.lower() in r.username.lower()
     )
 ]
+# Every team at once is thousands of learners: the roster shows a page of those who need
+# attention first; the search and status filter above apply before it, the CSV has them all.
+on_screen = teams.attention_first(shown) if team is None else shown
+# Reviews come back by UTC day, as assignments fall due; read for the rows on screen only.
+reviews = practice_store.review_counts(
+    db, user, team_id, course, now.date(), learners=[r.user_id for r in on_screen]
+)
 roster = pd.DataFrame(
     [
         {
@@ -144,7 +149,7 @@ roster = pd.DataFrame(
             "Reviews due": reviews.get(r.user_id, no_reviews).due,
             "Reviews overdue": reviews.get(r.user_id, no_reviews).overdue,
         }
-        for r in shown
+        for r in on_screen
     ],
     columns=[
         "Learner",
@@ -187,14 +192,22 @@ st.dataframe(
     },
 )
 st.caption(
-    f"{len(shown)} of {len(rows)} learners shown. Click a column heading to sort. "
+    (
+        f"Showing {len(on_screen):,} of the {len(shown):,} learners found (of {len(rows):,}), "
+        "those who need attention first: stuck, then inactive, then not started. Search or "
+        "pick a status to see others; the roster CSV below has every learner. "
+        if len(on_screen) < len(shown)
+        else f"{len(shown):,} of {len(rows):,} learners shown"
+        + (", those who need attention first. " if team is None else ". ")
+    )
+    + "Click a column heading to sort. "
     "Stuck: failed the quiz named twice or more without passing it. "
     "Inactive: nothing for 14 days. Completed: every section read, role-play played and quiz passed. "
     "Certificate: the date it was earned. "
     "Reviews: missed scenarios that have come back today, and those waiting since an earlier day."
 )
 
-by_label = {f"{r.display_name} ({r.username})": r.user_id for r in shown}
+by_label = {f"{r.display_name} ({r.username})": r.user_id for r in on_screen}
 if by_label:
     picked = st.selectbox("Open one learner", list(by_label), key="team_learner")
     st.page_link(
@@ -246,10 +259,12 @@ file_stem = (
     if team_id == team_store.NO_TEAM
     else "all-teams"
 )
-components.csv_download(
-    "Roster with progress (CSV)",
-    # Built on the click, from the rows on screen: a run that downloads nothing builds nothing.
-    lambda: teams.csv_text(
+
+
+def roster_csv() -> str:
+    """Every learner in scope, not only the rows on screen, with their reviews read now."""
+    every_review = practice_store.review_counts(db, user, team_id, course, now.date())
+    return teams.csv_text(
         [
             "learner",
             "username",
@@ -286,13 +301,19 @@ components.csv_download(
                     for s in (assignments.OVERDUE, assignments.DUE, assignments.DONE)
                 ],
                 certified.get(r.user_id, "")[:10],
-                reviews.get(r.user_id, no_reviews).due,
-                reviews.get(r.user_id, no_reviews).overdue,
+                every_review.get(r.user_id, no_reviews).due,
+                every_review.get(r.user_id, no_reviews).overdue,
                 *[r.best_scores.get(q.id) for q in course.quizzes],
             ]
             for r in rows
         ],
-    ),
+    )
+
+
+components.csv_download(
+    "Roster with progress (CSV)",
+    # Built on the click: a run that downloads nothing builds nothing.
+    roster_csv,
     f"{file_stem}-roster.csv",
     key="team_roster_csv",
 )
