@@ -28,9 +28,11 @@ def options(page: Page):
 
 def choose(page: Page, best_text: str, best: bool) -> None:
     """Click the scenario's best option, or one that is not."""
-    start = best_text[:30]
+    # The whole text: options of one scenario can open with the same words.
     target = (
-        options(page).filter(has_text=start) if best else options(page).filter(has_not_text=start)
+        options(page).filter(has_text=best_text)
+        if best
+        else options(page).filter(has_not_text=best_text)
     )
     target.first.click()
 
