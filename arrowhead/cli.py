@@ -592,12 +592,11 @@ def restore(copy: Path, db_path: Path | None, force: bool) -> None:
     Refuses a damaged copy, one made by a newer Arrowhead, one older than the live
     database (unless --force), and a database the app still has open: stop it first.
     """
-    from arrowhead.store.restore import RestoreRefused, check_copy, restore_database
+    from arrowhead.store.restore import RestoreRefused, restore_database
 
     live = db_path or settings_from(os.environ).db_path
     try:
-        report = check_copy(copy)
-        kept = restore_database(copy, live, _now(), force=force)
+        report, kept = restore_database(copy, live, _now(), force=force)
     except RestoreRefused as err:
         raise click.ClickException(str(err)) from None
     except OSError as err:
@@ -606,7 +605,7 @@ def restore(copy: Path, db_path: Path | None, force: bool) -> None:
         f"Restored {live} from {copy}: {report.users:,} people, {report.answers:,} answers, "
         f"newest record {report.latest or 'none'}."
     )
-    if live.with_name(kept.name).exists():
+    if kept.exists():
         click.echo(f"The replaced database is kept at {kept}.")
 
 

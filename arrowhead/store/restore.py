@@ -132,8 +132,11 @@ def database_in_use(path: Path) -> bool:
         conn.close()
 
 
-def restore_database(copy: Path, live: Path, now: datetime, *, force: bool = False) -> Path:
-    """Put the copy in place of the live database; the path where the replaced file is kept.
+def restore_database(
+    copy: Path, live: Path, now: datetime, *, force: bool = False
+) -> tuple[CopyReport, Path]:
+    """Put the copy in place of the live database; what it brought back, and the path where
+    the replaced file is kept (nothing is there when there was no live file).
 
     The copy is checked first; the live file must be free and no newer than the copy
     unless force. The copy itself is left untouched: a fresh file is written beside
@@ -184,4 +187,4 @@ def restore_database(copy: Path, live: Path, now: datetime, *, force: bool = Fal
         apply_migrations(restored)
     finally:
         restored.close()
-    return kept
+    return report, kept
