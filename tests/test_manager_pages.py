@@ -90,7 +90,7 @@ def test_learner_page_shows_attempts_profile_and_what_to_talk_about(app_env, org
     assert "Ben Stuck (ben)" in shown
     assert "their manager (Mara Manager)" in shown
     assert at.metric[0].value == "stuck"
-    assert len(at.dataframe[0].value) == 2  # two attempts
+    assert len(at.table[0].value) == 2  # two attempts
     # His latest answers missed both alpha scenarios: each comes with its feedback.
     assert "Reasonable, but you stay at the level you are comfortable in." in shown
     assert "Busy, but it does not change the process." in shown

@@ -10,6 +10,7 @@ from arrowhead.course import load_course
 from arrowhead.store import learning
 from arrowhead.store import teams as team_store
 from arrowhead.teams import COMMAND_LINE
+from arrowhead.ui.components import literal
 
 LEARNER = "arrowhead/ui/learner_page.py"
 REVIEW = "arrowhead/ui/review_page.py"
@@ -35,6 +36,30 @@ def test_attempts_started_in_the_same_minute_are_each_offered_for_review(app_env
     picker = at.selectbox(key="learner_attempt")
     assert len(picker.options) == 2
     assert picker.options[0] != picker.options[1]
+
+
+def test_the_learner_page_shows_the_latest_attempts_and_every_one_when_asked(app_env, course_root):
+    """Speed (issue 9): the sortable grid of every attempt is drawn only once it is asked for."""
+    user = make_user(app_env)
+    for _ in range(7):
+        answer_quiz(app_env, course_root, user, {"alpha-one": "discount", "alpha-two": "wait"})
+    at = app_for(app_env, user, LEARNER)
+    assert len(at.table[0].value) == 5
+    assert list(at.table[0].value["Quiz"]) == ["Alpha quiz"] * 5
+    assert "The latest 5 of 7 attempts." in texts(at)
+    assert not at.dataframe
+    at.session_state["learner_every_attempt"] = True
+    at.run()
+    assert len(at.dataframe[0].value) == 7
+    assert len(at.selectbox(key="learner_attempt").options) == 7
+
+
+def test_a_table_cell_shows_a_title_as_written_not_as_markdown():
+    """st.table reads Markdown in its cells: a title's punctuation is escaped, its letters kept."""
+    assert literal("1. *Deal* [closing](x) :red[now] $5 <b>") == (
+        "1\\. \\*Deal\\* \\[closing\\]\\(x\\) \\:red\\[now\\] \\$5 \\<b\\>"
+    )
+    assert literal("Plain words") == "Plain words"
 
 
 def test_an_admin_opens_the_page_of_a_learner_in_no_team(app_env, course_root):

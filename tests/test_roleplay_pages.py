@@ -363,6 +363,10 @@ def test_the_insight_page_shows_how_the_teams_runs_spread_over_the_endings(env, 
     table = next(d.value for d in at.dataframe if "Ending" in d.value.columns)
     assert list(table["Ending"]) == ["A trial at the depot", "A small order", "No order"]
     assert list(table["Runs"]) == [1, 0, 2]
+    # The chart waits, folded, until it is asked for (speed, issue 9); the table stays in view.
+    assert not at.get("vega_lite_chart")
+    at.session_state["roleplay_spread_first-call_chart"] = True
+    at.run()
     charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert any(c.get("mark", {}).get("type") == "bar" for c in charts if isinstance(c, dict))
 

@@ -6,6 +6,7 @@ import functools
 import json
 import logging
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -636,6 +637,11 @@ def behaviour_chart(profile: Profile) -> None:
     in_words(
         ", ".join(f"{row.Behaviour} {percent(row.Strength)}" for row in data.itertuples()) + "."
     )
+
+
+def literal(text: str) -> str:
+    """Text for a cell of st.table, which reads Markdown: every ASCII punctuation mark escaped."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
 def moment(value: datetime | str | None) -> str:

@@ -18,6 +18,9 @@ from arrowhead.store import trends as trend_store
 from arrowhead.store.learning import Attempt
 from arrowhead.ui import coaching_parts, components, roleplay_parts, trend_parts
 
+RECENT_ATTEMPTS = 5
+"""Attempts shown in the table in view; the rest wait in an expander."""
+
 user = components.require_viewer()
 db = components.database()
 course = components.course()
@@ -100,28 +103,48 @@ def review_labels(attempts: list[Attempt]) -> dict[int, str]:
     return labels
 
 
+def attempt_frame(shown: list[Attempt], plain: bool) -> pd.DataFrame:
+    """One row an attempt; plain (for st.table, which reads Markdown): titles literal, score text."""
+    shown_as = components.literal if plain else str
+    return pd.DataFrame(
+        [
+            {
+                "Quiz": shown_as(titles.get(a.quiz_id, a.quiz_id)),
+                "Source": "workshop" if a.source == "workshop" else "self-paced",
+                "Started": components.moment(a.started_at),
+                "Finished": components.moment(a.finished_at),
+                "Score": ("–" if a.score is None else f"{a.score}%") if plain else a.score,
+                "Passed": "–" if a.passed is None else ("yes" if a.passed else "no"),
+            }
+            for a in shown
+        ]
+    )
+
+
 st.subheader("Attempts", anchor=False)
 attempts = team_store.attempts_of(db, user, learner.id)
 if attempts:
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "Quiz": titles.get(a.quiz_id, a.quiz_id),
-                    "Source": "workshop" if a.source == "workshop" else "self-paced",
-                    "Started": components.moment(a.started_at),
-                    "Finished": components.moment(a.finished_at),
-                    "Score": a.score,
-                    "Passed": "–" if a.passed is None else ("yes" if a.passed else "no"),
-                }
-                for a in attempts
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-        key="learner_attempts",
-        column_config={"Score": st.column_config.NumberColumn(format="%d%%")},
-    )
+    # The latest few as a plain table; every attempt in the sortable grid only while its
+    # expander is open: a page's first grid costs the browser about 300 ms of CPU, more than
+    # half of what the whole Account page costs it (README, "Speed of the manager's pages").
+    recent = attempts[-RECENT_ATTEMPTS:]
+    st.table(attempt_frame(recent, plain=True), hide_index=True)
+    if len(attempts) > len(recent):
+        st.caption(f"The latest {len(recent)} of {len(attempts)} attempts.")
+        every_attempt = st.expander(
+            f"Every attempt ({len(attempts)}), sortable",
+            key="learner_every_attempt",
+            on_change="rerun",
+        )
+        with every_attempt:
+            if every_attempt.open:
+                st.dataframe(
+                    attempt_frame(attempts, plain=False),
+                    hide_index=True,
+                    width="stretch",
+                    key="learner_attempts",
+                    column_config={"Score": st.column_config.NumberColumn(format="%d%%")},
+                )
     reviewable = review_labels(attempts)
     if reviewable:
         # Chosen by id: two attempts started in the same minute are still two entries.

@@ -206,7 +206,8 @@ def learner_runs(db: Database, viewer: User, learner_id: int, course: Course) ->
 
 
 def ending_spread_section(db: Database, viewer: User, team_id: int | None, course: Course) -> None:
-    """Per role-play, how the team's finished runs spread over its endings: a chart and a table."""
+    """Per role-play, how the team's finished runs spread over its endings: a table, and a chart
+    when asked."""
     st.header("Role-plays", anchor=False)
     if not course.roleplays:
         st.caption("The course has no role-plays yet.")
@@ -236,21 +237,17 @@ def ending_spread_section(db: Database, viewer: User, team_id: int | None, cours
                 for e in endings
             ]
             frame = pd.DataFrame(rows)
-            st.altair_chart(
-                alt.Chart(frame)
-                .mark_bar()
-                .encode(
-                    x=alt.X("Runs:Q", title="Finished runs", axis=alt.Axis(tickMinStep=1)),
-                    y=alt.Y("Ending:N", sort=[e.title for e in endings], title=None),
-                    color=alt.Color(
-                        "Good ending:N",
-                        scale=alt.Scale(domain=["yes", "no"], range=["#2e7d32", "#b26a00"]),
-                        legend=alt.Legend(orient="bottom"),
-                    ),
-                    tooltip=["Ending", "Points", "Runs"],
-                ),
-                width="stretch",
+            # Lazy: the chart is built and drawn only while its expander is open. Six charts
+            # drawn at once were a third of the browser's work on Scenario insight, and
+            # Altair's checks most of the page's run on the server; the table stays in view.
+            folded = st.expander(
+                "The endings as a chart",
+                key=f"roleplay_spread_{roleplay.id}_chart",
+                on_change="rerun",
             )
+            with folded:
+                if folded.open:
+                    st.altair_chart(ending_chart(frame, endings), width="stretch")
             # The same figures as text, for screen readers and for reading exact numbers.
             st.dataframe(
                 frame,
@@ -263,3 +260,21 @@ def ending_spread_section(db: Database, viewer: User, team_id: int | None, cours
                     )
                 },
             )
+
+
+def ending_chart(frame: pd.DataFrame, endings: list[Ending]) -> alt.Chart:
+    """The runs per ending as bars, good endings green, the best ending first."""
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("Runs:Q", title="Finished runs", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("Ending:N", sort=[e.title for e in endings], title=None),
+            color=alt.Color(
+                "Good ending:N",
+                scale=alt.Scale(domain=["yes", "no"], range=["#2e7d32", "#b26a00"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=["Ending", "Points", "Runs"],
+        )
+    )
