@@ -31,14 +31,14 @@ if not course.quizzes:
 overall = team_store.overall_scores(db, user, team_id)
 upper, lower = teams.thirds(overall)
 tallies = team_store.option_tallies(db, user, team_id, upper, lower)
-insights = {q.id: teams.quiz_insight(q, tallies) for q in course.quizzes}
 
 # Flagged scenarios offer "add to a workshop deck": the decks this viewer may add to.
 decks = workshop_store.decks_to_add_to(db, user)
 
 quiz_titles = {f"{q.number}. {q.title}": q for q in course.quizzes}
 quiz = quiz_titles[st.selectbox("Quiz", list(quiz_titles), key="insight_quiz")]
-scenarios = insights[quiz.id]
+# Only the quiz shown is worked out here; the CSV of every quiz, when it is downloaded.
+scenarios = teams.quiz_insight(quiz, tallies)
 
 learners = max((s.learners for s in scenarios), default=0)
 if learners == 0:
@@ -94,9 +94,10 @@ for number, insight in enumerate(scenarios, start=1):
                 db, user, DeckEntry(insight.quiz_id, insight.scenario_id), decks
             )
 
-components.csv_download(
-    "Scenario statistics, every quiz (CSV)",
-    teams.csv_text(
+
+def statistics_csv() -> str:
+    """Every quiz's scenario statistics as CSV: one row an option."""
+    return teams.csv_text(
         [
             "quiz",
             "scenario",
@@ -129,10 +130,15 @@ components.csv_download(
                 round(100 * o.share, 1),
             ]
             for q in course.quizzes
-            for s in insights[q.id]
+            for s in teams.quiz_insight(q, tallies)
             for o in s.options
         ],
-    ),
+    )
+
+
+components.csv_download(
+    "Scenario statistics, every quiz (CSV)",
+    statistics_csv,
     "scenario-statistics.csv",
     key="insight_csv",
 )

@@ -285,7 +285,7 @@ for scenario, a in missed:
         components.option_feedback(scenario.shuffled(a.option_seed), a.option_id, a.points)
         if scenario.discussion:
             st.caption("Questions to ask")
-            for prompt in scenario.discussion:
-                st.markdown(f"- {prompt}")
+            # One list, not an element a prompt: each element costs the browser its own drawing.
+            st.markdown("\n".join(f"- {prompt}" for prompt in scenario.discussion))
 
 coaching_parts.coaching_notes(db, user, learner.id)

@@ -188,18 +188,20 @@ def learner_runs(db: Database, viewer: User, learner_id: int, course: Course) ->
             on_change="rerun",
         )
         with folded:
+            # The link too: a folded expander shows nothing of what it holds, and every
+            # element drawn costs the browser its own work.
             if folded.open:
                 choices = store.visible_choices(db, viewer, run.id)
                 if choices:
                     route_table(roleplay, choices, key=f"learner_run_{run.id}")
                 else:
                     st.caption("No move made yet.")
-            st.page_link(
-                components.ROLEPLAY_PAGE,
-                label="Open the review of this run",
-                icon=":material/alt_route:",
-                query_params={"run": str(run.id)},
-            )
+                st.page_link(
+                    components.ROLEPLAY_PAGE,
+                    label="Open the review of this run",
+                    icon=":material/alt_route:",
+                    query_params={"run": str(run.id)},
+                )
 
 
 # ---------------------------------------------------------------- the team's endings
