@@ -190,12 +190,12 @@ def test_the_role_play_endings_chart_is_given_as_a_table(app_env, roleplay_root)
     run = roleplay_store.start_run(app_env, org.ana.id, roleplay.id, NOW)
     for position, option in enumerate(["ask-goals", "propose-pilot", "meet-director"]):
         run = roleplay_store.record_choice(app_env, run, roleplay, position, option, NOW).run
-    at = app_for(app_env, org.manager_a, page=UI + "insight_page.py")
+    at = app_for(app_env, org.manager_a, page=UI + "insight_page.py", insight_view="Role-plays")
     # Folded, the chart is not drawn; opened, the table follows it.
     assert not equivalents(at)
     at.session_state["roleplay_spread_first-call_chart"] = True
     at.run()
     said = equivalents(at)
     assert said and all(said), said
-    (table,) = [d.value for d in at.dataframe if "Ending" in d.value.columns]
+    (table,) = [t.value for t in at.table if "Ending" in t.value.columns]
     assert list(table["Runs"]) == [1, 0, 0]

@@ -250,17 +250,14 @@ def ending_spread_section(db: Database, viewer: User, team_id: int | None, cours
             with folded:
                 if folded.open:
                     st.altair_chart(ending_chart(frame, endings), width="stretch")
-            # The same figures as text, for screen readers and for reading exact numbers.
-            st.dataframe(
-                frame,
+            # The same figures as text, for screen readers and for reading exact numbers: a
+            # plain table, as Scenario insight's others are (no grid to load in the browser).
+            st.table(
+                frame.assign(
+                    Ending=[components.literal(title) for title in frame["Ending"]],
+                    Share=[f"{share:.0f}%" for share in frame["Share"]],
+                ),
                 hide_index=True,
-                width="stretch",
-                key=f"roleplay_spread_{roleplay.id}",
-                column_config={
-                    "Share": st.column_config.ProgressColumn(
-                        format="%.0f%%", min_value=0, max_value=100
-                    )
-                },
             )
 
 
