@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -136,3 +137,12 @@ def serve_files(monkeypatch) -> ServedFiles:
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", keep_deferred)
     return served
+
+
+def markdown_table(text: str) -> list[dict[str, str]]:
+    """The rows of a table drawn with components.plain_table, by column, as the reader sees them."""
+    header, _, *rows = (
+        [re.sub(r"\\(.)", r"\1", cell.strip()) for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+        for line in text.splitlines()
+    )
+    return [dict(zip(header, row, strict=True)) for row in rows]

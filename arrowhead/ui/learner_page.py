@@ -103,32 +103,29 @@ def review_labels(attempts: list[Attempt]) -> dict[int, str]:
     return labels
 
 
-def attempt_frame(shown: list[Attempt], plain: bool) -> pd.DataFrame:
-    """One row an attempt; plain (for st.table, which reads Markdown): titles literal, score text."""
-    shown_as = components.literal if plain else str
-    return pd.DataFrame(
-        [
-            {
-                "Quiz": shown_as(titles.get(a.quiz_id, a.quiz_id)),
-                "Source": "workshop" if a.source == "workshop" else "self-paced",
-                "Started": components.moment(a.started_at),
-                "Finished": components.moment(a.finished_at),
-                "Score": ("–" if a.score is None else f"{a.score}%") if plain else a.score,
-                "Passed": "–" if a.passed is None else ("yes" if a.passed else "no"),
-            }
-            for a in shown
-        ]
-    )
+def attempt_rows(shown: list[Attempt], plain: bool) -> list[dict[str, object]]:
+    """One row an attempt; plain (for components.plain_table): the score as text."""
+    return [
+        {
+            "Quiz": titles.get(a.quiz_id, a.quiz_id),
+            "Source": "workshop" if a.source == "workshop" else "self-paced",
+            "Started": components.moment(a.started_at),
+            "Finished": components.moment(a.finished_at),
+            "Score": ("–" if a.score is None else f"{a.score}%") if plain else a.score,
+            "Passed": "–" if a.passed is None else ("yes" if a.passed else "no"),
+        }
+        for a in shown
+    ]
 
 
 st.subheader("Attempts", anchor=False)
 attempts = team_store.attempts_of(db, user, learner.id)
 if attempts:
-    # The latest few as a plain table; every attempt in the sortable grid only while its
+    # The latest few as one Markdown table; every attempt in the sortable grid only while its
     # expander is open: a page's first grid costs the browser about 300 ms of CPU, more than
     # half of what the whole Account page costs it (README, "Speed of the manager's pages").
     recent = attempts[-RECENT_ATTEMPTS:]
-    st.table(attempt_frame(recent, plain=True), hide_index=True)
+    components.plain_table(attempt_rows(recent, plain=True))
     if len(attempts) > len(recent):
         st.caption(f"The latest {len(recent)} of {len(attempts)} attempts.")
         every_attempt = st.expander(
@@ -139,7 +136,7 @@ if attempts:
         with every_attempt:
             if every_attempt.open:
                 st.dataframe(
-                    attempt_frame(attempts, plain=False),
+                    pd.DataFrame(attempt_rows(attempts, plain=False)),
                     hide_index=True,
                     width="stretch",
                     key="learner_attempts",
