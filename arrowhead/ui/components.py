@@ -640,7 +640,8 @@ def behaviour_chart(profile: Profile) -> None:
 
 
 def literal(text: str) -> str:
-    """Text for a cell of st.table, which reads Markdown: every ASCII punctuation mark escaped."""
+    """Text shown as written where Markdown is read (st.table's cells, plain_table): every ASCII
+    punctuation mark escaped."""
     return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 

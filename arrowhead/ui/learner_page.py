@@ -18,8 +18,9 @@ from arrowhead.store import trends as trend_store
 from arrowhead.store.learning import Attempt
 from arrowhead.ui import coaching_parts, components, roleplay_parts, trend_parts
 
+# Attempts shown in the table in view; the rest wait in an expander. (A comment, not a
+# docstring: Streamlit's magic would print a bare string on the page.)
 RECENT_ATTEMPTS = 5
-"""Attempts shown in the table in view; the rest wait in an expander."""
 
 user = components.require_viewer()
 db = components.database()
