@@ -209,3 +209,46 @@ def test_a_database_in_memory_keeps_nothing(org):
     for _ in range(2):
         snapshots.by_learner(memory, "k", lambda some: calls.append(some) or {})
     assert calls == [None, None]
+
+
+def test_a_demo_rebuild_logs_its_learners_once_and_the_overview_follows(tmp_path):
+    """The demo writes a million rows with the triggers stood aside (changes.bulk) and logs
+    its learners at the end: a kept overview follows a rebuild, and no marker is left."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from arrowhead.cli import cli
+    from arrowhead.course import load_course
+    from arrowhead.demo import DEMO_PASSWORD
+
+    root = Path(__file__).resolve().parent.parent
+    db_path = tmp_path / "demo.db"
+
+    def build(learners: str, seed: str) -> None:
+        result = CliRunner().invoke(
+            cli,
+            ["demo", "--db", str(db_path), "--root", str(root)]
+            + ["--learners", learners, "--teams", "2", "--seed", seed],
+        )
+        assert result.exit_code == 0, result.output
+
+    build("20", "1")
+    db = open_database(db_path)
+    course = load_course(root)
+    admin = accounts.sign_in(db, "demo.admin", DEMO_PASSWORD, NOW)
+    first = team_store.learner_records(db, admin, None, course)
+    assert first == fresh(db, admin, None, course) and len(first) == 20
+    demo_ids = {r[0] for r in db.execute("SELECT user_id FROM demo_accounts")}
+    assert demo_ids <= {r[0] for r in db.execute("SELECT user_id FROM learner_changes")}
+    build("12", "2")  # replaces the demo: 20 learners gone, 12 new ones
+    admin = accounts.sign_in(db, "demo.admin", DEMO_PASSWORD, NOW)
+    again = team_store.learner_records(db, admin, None, course)
+    assert again == fresh(db, admin, None, course) and len(again) == 12
+    assert db.execute("SELECT count(*) FROM learner_changes_bulk").fetchone()[0] == 0
+    # And the triggers work again after it: an answer shows at once.
+    learner = accounts.get_user(db, again[0].user_id)
+    with db.conn:
+        db.execute("UPDATE users SET display_name = 'Zoe Last' WHERE id = ?", [learner.id])
+    assert team_store.learner_records(db, admin, None, course)[-1].display_name == "Zoe Last"
+    db.close()
