@@ -50,6 +50,7 @@ def migration_sets() -> list[Migrations]:
         assignments,
         audit,
         certificates,
+        changes,
         identities,
         notes,
         practice,

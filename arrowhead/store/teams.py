@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import string
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -190,14 +191,17 @@ def _scope(db: Database, viewer: User, team_id: int | None) -> list[int]:
 # no team): every team read starts here. Driven from users so rows come in user
 # id order: the groupings below then stream down the indexes instead of sorting
 # a million answers.
-_SCOPE = """scope(user_id) AS (
-    SELECT u.id FROM users u WHERE u.active = 1 AND u.id IN (
+_SCOPE_OF = """scope(user_id) AS (
+    SELECT u.id FROM users u WHERE u.active = 1 {only} AND u.id IN (
         SELECT m.user_id FROM team_members m
         WHERE m.team_id IN (SELECT value FROM json_each(:teams))
         UNION ALL
         SELECT r.user_id FROM user_roles r
         WHERE r.role = 'learner' AND 0 IN (SELECT value FROM json_each(:teams))
           AND r.user_id NOT IN (SELECT user_id FROM team_members)))"""
+_SCOPE = _SCOPE_OF.format(only="")
+# The same, narrowed to the learners given as a JSON array (:some): those whose records changed.
+_SOME_OF_SCOPE = _SCOPE_OF.format(only="AND u.id IN (SELECT value FROM json_each(:some))")
 
 
 def scope_of(db: Database, viewer: User, team_id: int | None) -> tuple[str, dict[str, str]]:
@@ -261,13 +265,32 @@ def learner_records(
         tuple(q.id for q in course.quizzes),
         tuple(r.id for r in course.roleplays),
     )
+    key = ("learner_records", teams, steps)
+
+    def read(some: list[int] | None) -> dict[int, LearnerRecord]:
+        if some is None:
+            found = _records(db, _SCOPE, {"teams": teams}, course)
+        else:
+            found = _records(db, _SOME_OF_SCOPE, {"teams": teams, "some": json.dumps(some)}, course)
+        return {r.user_id: r for r in found}
+
+    # After a commit only the learners it touched are read again (snapshots.by_learner).
     return list(
         snapshots.kept(
             db,
-            ("learner_records", teams, steps),
-            lambda: tuple(_records(db, _SCOPE, {"teams": teams}, course)),
+            key,
+            lambda: tuple(sorted(snapshots.by_learner(db, key, read).values(), key=_by_name)),
         )
     )
+
+
+_ASCII_FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _by_name(record: LearnerRecord) -> tuple[str, int]:
+    # ORDER BY display_name COLLATE NOCASE, id: NOCASE folds ASCII letters only, and
+    # SQLite's byte order of UTF-8 text is Python's order of code points.
+    return record.display_name.translate(_ASCII_FOLD), record.user_id
 
 
 def learner_record(
@@ -618,14 +641,24 @@ def stream_team_answers(db: Database, viewer: Actor, team_id: int | None) -> Ite
 def count_team_answers(db: Database, viewer: Actor, team_id: int | None) -> int:
     """How many answers stream_team_answers would give: for the estimate before building."""
     teams = json.dumps(_export_scope(db, viewer, team_id))
-    return snapshots.kept(
-        db,
-        ("count_team_answers", teams),
-        lambda: db.execute(
-            f"WITH {_SCOPE} SELECT count(*) FROM answers an JOIN scope ON scope.user_id = an.user_id",
-            {"teams": teams},
-        ).fetchone()[0],
-    )
+    key = ("count_team_answers", teams)
+
+    def count(some: list[int] | None) -> dict[int, int]:
+        scope, params = (
+            (_SCOPE, {"teams": teams})
+            if some is None
+            else (_SOME_OF_SCOPE, {"teams": teams, "some": json.dumps(some)})
+        )
+        return dict(
+            db.execute(
+                f"""WITH {scope} SELECT an.user_id, count(*) FROM scope
+                    JOIN answers an ON an.user_id = scope.user_id GROUP BY an.user_id""",
+                params,
+            ).fetchall()
+        )
+
+    # Counted per learner, so after a commit only the learners it touched are counted again.
+    return snapshots.kept(db, key, lambda: sum(snapshots.by_learner(db, key, count).values()))
 
 
 def answers_scope(db: Database, viewer: Actor, team_id: int | None) -> str:

@@ -19,7 +19,7 @@ from arrowhead.store import snapshots
 from arrowhead.store.database import MIGRATION_SETS, iso
 
 # After the team set: these indexes serve its scoped reads.
-from arrowhead.store.teams import _SCOPE, _scope, manages
+from arrowhead.store.teams import _SCOPE, _SOME_OF_SCOPE, _scope, manages
 from arrowhead.teams import STUCK_FAILURES
 from arrowhead.trends import WEEK, StuckMoment, WeekSteps, WeekTally, trend_weeks
 
@@ -112,13 +112,29 @@ def week_steps(
     # Kept until the next commit, like the learner records: for all 50 teams these reads
     # are 70 ms of every load of All teams. The scope was checked above, on the viewer's
     # own connection; the key holds what it allowed.
+    key = ("week_steps", teams, _course_key(course), iso(since))
     return list(
         snapshots.kept(
             db,
-            ("week_steps", teams, _course_key(course), iso(since)),
-            lambda: tuple(_week_steps(db, teams, course, since)),
+            key,
+            lambda: tuple(
+                steps
+                for _, steps in sorted(
+                    snapshots.by_learner(
+                        db, key, lambda some: _week_steps(db, teams, some, course, since)
+                    ).items()
+                )
+            ),
         )
     )
+
+
+def _in_scope(teams: str, some: list[int] | None) -> tuple[str, dict[str, str]]:
+    # The scope CTE and its parameters: every learner in scope, or only those of `some`
+    # (snapshots.by_learner reads again only the learners a commit touched).
+    if some is None:
+        return _SCOPE, {"teams": teams}
+    return _SOME_OF_SCOPE, {"teams": teams, "some": json.dumps(some)}
 
 
 def _course_key(course: Course) -> tuple[tuple[str, ...], ...]:
@@ -129,9 +145,12 @@ def _course_key(course: Course) -> tuple[tuple[str, ...], ...]:
     )
 
 
-def _week_steps(db: Database, teams: str, course: Course, since: datetime) -> list[WeekSteps]:
+def _week_steps(
+    db: Database, teams: str, some: list[int] | None, course: Course, since: datetime
+) -> dict[int, WeekSteps]:
+    scope, params = _in_scope(teams, some)
     params = {
-        "teams": teams,
+        **params,
         "quizzes": json.dumps([q.id for q in course.quizzes]),
         "sections": json.dumps([f"{m.id}/{s.id}" for m in course.modules for s in m.sections]),
         "since": iso(since),
@@ -141,7 +160,7 @@ def _week_steps(db: Database, teams: str, course: Course, since: datetime) -> li
     # scope instead): only this week's rows are read, then checked against the scope and,
     # for a pass, against earlier passes.
     for user_id, quiz_id in db.execute(
-        f"""WITH {_SCOPE}
+        f"""WITH {scope}
             SELECT a.user_id, a.quiz_id FROM attempts a INDEXED BY attempts_by_finished
             WHERE a.finished_at >= :since AND a.source = 'self' AND a.passed = 1
               AND a.quiz_id IN (SELECT value FROM json_each(:quizzes))
@@ -155,7 +174,7 @@ def _week_steps(db: Database, teams: str, course: Course, since: datetime) -> li
     ):
         steps.setdefault(user_id, ([], 0))[0].append(quiz_id)
     for user_id, read in db.execute(
-        f"""WITH {_SCOPE}
+        f"""WITH {scope}
             SELECT r.user_id, count(*) FROM section_reads r INDEXED BY section_reads_by_time
             WHERE r.read_at >= :since AND r.user_id IN (SELECT user_id FROM scope)
               AND r.module_id || '/' || r.section_id IN (SELECT value FROM json_each(:sections))
@@ -166,7 +185,7 @@ def _week_steps(db: Database, teams: str, course: Course, since: datetime) -> li
     finished: dict[int, int] = {}
     if course.roleplays:
         for user_id, count in db.execute(
-            f"""WITH {_SCOPE}
+            f"""WITH {scope}
                 SELECT r.user_id, count(DISTINCT r.roleplay_id) FROM roleplay_runs r
                 WHERE r.finished_at >= :since AND r.source = 'self'
                   AND r.roleplay_id IN (SELECT value FROM json_each(:roleplays))
@@ -180,15 +199,15 @@ def _week_steps(db: Database, teams: str, course: Course, since: datetime) -> li
         ):
             finished[user_id] = count
             steps.setdefault(user_id, ([], 0))
-    return [
-        WeekSteps(
+    return {
+        user_id: WeekSteps(
             user_id=user_id,
             first_passes=tuple(passes),
             sections_read=read,
             roleplays_finished=finished.get(user_id, 0),
         )
-        for user_id, (passes, read) in sorted(steps.items())
-    ]
+        for user_id, (passes, read) in steps.items()
+    }
 
 
 def stuck_moments(
@@ -198,20 +217,32 @@ def stuck_moments(
     quiz of the course they have not passed (the STUCK_FAILURES-th failed attempt)."""
     teams = json.dumps(_scope(db, viewer, team_id))
     # Kept until the next commit, as week_steps is; scope checked above.
+    key = ("stuck_moments", teams, _course_key(course), iso(since))
     return list(
         snapshots.kept(
             db,
-            ("stuck_moments", teams, _course_key(course), iso(since)),
-            lambda: tuple(_stuck_moments(db, teams, course, since)),
+            key,
+            lambda: tuple(
+                moment
+                for _, moments in sorted(
+                    snapshots.by_learner(
+                        db, key, lambda some: _stuck_moments(db, teams, some, course, since)
+                    ).items()
+                )
+                for moment in moments
+            ),
         )
     )
 
 
-def _stuck_moments(db: Database, teams: str, course: Course, since: datetime) -> list[StuckMoment]:
+def _stuck_moments(
+    db: Database, teams: str, some: list[int] | None, course: Course, since: datetime
+) -> dict[int, tuple[StuckMoment, ...]]:
+    scope, params = _in_scope(teams, some)
     # Driven by time: this week's failed attempts, each checked to be the learner's
     # STUCK_FAILURES-th failure at that quiz, on a quiz they have never passed.
     rows = db.execute(
-        f"""WITH {_SCOPE}
+        f"""WITH {scope}
             SELECT a.user_id, a.quiz_id, a.finished_at FROM attempts a INDEXED BY attempts_by_finished
             WHERE a.finished_at >= :since AND a.source = 'self' AND a.passed = 0
               AND a.quiz_id IN (SELECT value FROM json_each(:quizzes))
@@ -225,13 +256,15 @@ def _stuck_moments(db: Database, teams: str, course: Course, since: datetime) ->
                   AND p.source = 'self' AND p.passed = 1)
             ORDER BY a.user_id, a.finished_at""",
         {
-            "teams": teams,
+            **params,
             "quizzes": json.dumps([q.id for q in course.quizzes]),
             "failures": STUCK_FAILURES,
             "since": iso(since),
         },
     )
-    return [
-        StuckMoment(user_id=user_id, quiz_id=quiz_id, at=datetime.fromisoformat(at))
-        for user_id, quiz_id, at in rows
-    ]
+    moments: dict[int, list[StuckMoment]] = {}
+    for user_id, quiz_id, at in rows:
+        moments.setdefault(user_id, []).append(
+            StuckMoment(user_id=user_id, quiz_id=quiz_id, at=datetime.fromisoformat(at))
+        )
+    return {user_id: tuple(found) for user_id, found in moments.items()}
