@@ -76,6 +76,10 @@ def test_team_overview_filters_by_status_and_name(app_env, org):
 def test_invite_code_is_shown_and_renewed(app_env, org):
     before = team_store.team_for(app_env, org.manager_a, org.team_a).invite_code
     at = app_for(app_env, org.manager_a, TEAM)
+    # Drawn only once the manager opens the box.
+    assert not at.code
+    at.session_state["team_invite"] = True
+    at.run()
     assert before in [c.value for c in at.code][0]
     at.button(key="team_renew").click().run()
     after = team_store.team_for(app_env, org.manager_a, org.team_a).invite_code

@@ -109,6 +109,8 @@ def test_renew_after_a_rename_renews_the_team_on_screen(app_env, org):
     alpha, beta = code_of(app_env, org.team_a), code_of(app_env, org.team_b)
     at = app_for(app_env, org.manager_a, TEAM)
     at.selectbox(key="team_pick").select(org.team_b).run()
+    at.session_state["team_invite"] = True  # the invite box open
+    at.run()
     team_store.rename_team(app_env, COMMAND_LINE, org.team_b, "Aardvark Team")
     at.button(key="team_renew").click().run()
     assert not at.exception
@@ -122,6 +124,7 @@ def test_a_team_that_vanished_gets_a_plain_sentence_not_another_team(app_env, or
     alpha = code_of(app_env, org.team_a)
     at = app_for(app_env, org.manager_a, TEAM)
     at.selectbox(key="team_pick").select(org.team_b).run()
+    at.session_state["team_invite"] = True  # the invite box open: its button must not show
     team_store.set_managed_teams(app_env, COMMAND_LINE, org.manager_a.id, [org.team_a])
     at.run()
     assert not at.exception

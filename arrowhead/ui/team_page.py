@@ -93,14 +93,18 @@ col4.metric("Modules passed", totals.modules_passed)
 st.caption(" · ".join(f"{status}: {count}" for status, count in totals.statuses.items()))
 
 if team is not None:
-    with st.expander("Invite learners to this team"):
-        st.write(
-            "A learner who creates an account through this link, or types the code "
-            "when signing up, lands in this team."
-        )
-        st.code(team.invite_code, language=None)
-        st.code(components.invite_link(team.invite_code), language=None)
-        renew_button(team.id)
+    # Drawn only while open: st.code brings the browser its code highlighter, about 200 ms
+    # of CPU on every load of the page for a box most loads leave closed.
+    invite = st.expander("Invite learners to this team", key="team_invite", on_change="rerun")
+    with invite:
+        if invite.open:
+            st.write(
+                "A learner who creates an account through this link, or types the code "
+                "when signing up, lands in this team."
+            )
+            st.code(team.invite_code, language=None)
+            st.code(components.invite_link(team.invite_code), language=None)
+            renew_button(team.id)
 
 # Assignments: read once, for the roster's column and the Assignments section.
 work = assignment_store.team_work(db, user, team_id, course)
