@@ -650,6 +650,8 @@ def plain_table(rows: list[dict[str, object]]) -> None:
 
     Lighter in a browser than st.table, which draws each cell as its own Markdown element,
     and than st.dataframe, whose grid costs a page's first load about 300 ms of CPU.
+    For the course's and the app's own words and figures only: learner-entered text (names,
+    notes) is never drawn through Markdown, escaped or not; it goes in st.dataframe or st.text.
     """
     if not rows:
         return
