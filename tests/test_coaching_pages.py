@@ -218,7 +218,8 @@ def test_what_to_talk_about_puts_the_weakest_behaviour_first(app_env, org):
     """Ben's latest alpha answers missed both scenarios at the same moment; he is weaker at
     driving urgency (3 of 20) than at critical thinking (5 of 20), so the urgency miss leads."""
     at = app_for(app_env, org.manager_a, LEARNER, learner=str(org.ben.id))
-    headings = [m.value for m in at.markdown if m.value.endswith(" · Alpha quiz")]
+    # Each card opens with its scenario and quiz, the answer's moment on the line below.
+    headings = [m.value.split("\n\n")[0] for m in at.markdown if " · Alpha quiz\n\n" in m.value]
     assert headings[:2] == [
         "**The second situation** · Alpha quiz",
         "**The first situation** · Alpha quiz",

@@ -369,19 +369,21 @@ def option_feedback(scenario: Scenario, option_id: str, points: int) -> None:
         heading = (
             f"**{scenario.letter(option.id)}. {option.text}** — {points} of {MAX_POINTS} points"
         )
+        # The verdict, its reason and its tags in one element: each element costs the
+        # browser its own drawing, and a learner's Submit waits for the last of them.
+        body = f"\n\n{option.feedback}\n\n:small[{_tags(option)}]"
         if option.id == best.id:
-            st.success(heading + " · the best move")
+            st.success(heading + " · the best move" + body)
         elif points > 0:
-            st.info(heading + " · partial credit")
+            st.info(heading + " · partial credit" + body)
         else:
-            st.error(heading)
-        st.markdown(option.feedback)
-        st.caption(_tags(option))
+            st.error(heading + body)
     if option is None or option.id != best.id:
         with st.container(border=True):
-            st.markdown(f"**The best move — {scenario.letter(best.id)}. {best.text}**")
-            st.markdown(best.feedback)
-            st.caption(_tags(best))
+            st.markdown(
+                f"**The best move — {scenario.letter(best.id)}. {best.text}**\n\n"
+                f"{best.feedback}\n\n:small[:gray[{_tags(best)}]]"
+            )
 
 
 def _tags(option: Option) -> str:

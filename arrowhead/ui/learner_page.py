@@ -271,19 +271,23 @@ elif len(missed) > coaching.TALK_LIMIT:
         missed = missed[: coaching.TALK_LIMIT]
 for scenario, a in missed:
     with st.container(border=True):
-        st.markdown(f"**{scenario.title}** · {titles.get(a.quiz_id, a.quiz_id)}")
-        st.caption(
-            f"Answered {components.moment(a.answered_at)}"
-            + (
-                f" · Behaviour: {BEHAVIOUR_NAMES[a.behaviour]}"
-                if a.behaviour in BEHAVIOUR_NAMES
-                else ""
-            )
+        # Few elements a card, each holding several lines: each element costs the browser
+        # its own drawing, and five cards were half of this page's (README, "Speed of the
+        # manager's pages"). Course text only: Markdown is the author's own.
+        behaviour = (
+            f" · Behaviour: {BEHAVIOUR_NAMES[a.behaviour]}"
+            if a.behaviour in BEHAVIOUR_NAMES
+            else ""
+        )
+        st.markdown(
+            f"**{scenario.title}** · {titles.get(a.quiz_id, a.quiz_id)}\n\n"
+            f":small[:gray[Answered {components.moment(a.answered_at)}{behaviour}]]"
         )
         components.option_feedback(scenario.shuffled(a.option_seed), a.option_id, a.points)
         if scenario.discussion:
-            st.caption("Questions to ask")
-            # One list, not an element a prompt: each element costs the browser its own drawing.
-            st.markdown("\n".join(f"- {prompt}" for prompt in scenario.discussion))
+            st.markdown(
+                ":small[:gray[Questions to ask]]\n\n"
+                + "\n".join(f"- {prompt}" for prompt in scenario.discussion)
+            )
 
 coaching_parts.coaching_notes(db, user, learner.id)
