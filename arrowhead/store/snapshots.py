@@ -118,3 +118,12 @@ def by_learner(
         while len(_bases) > BASES:
             _bases.popitem(last=False)
     return values
+
+
+def kept_by_learner(
+    db: Database, key: Hashable, compute: Callable[[list[int] | None], dict[int, T]]
+) -> tuple[T, ...]:
+    """by_learner's values in learner id order, the tuple kept until the next commit."""
+    return kept(
+        db, key, lambda: tuple(value for _, value in sorted(by_learner(db, key, compute).items()))
+    )

@@ -112,19 +112,11 @@ def week_steps(
     # Kept until the next commit, like the learner records: for all 50 teams these reads
     # are 70 ms of every load of All teams. The scope was checked above, on the viewer's
     # own connection; the key holds what it allowed.
-    key = ("week_steps", teams, _course_key(course), iso(since))
     return list(
-        snapshots.kept(
+        snapshots.kept_by_learner(
             db,
-            key,
-            lambda: tuple(
-                steps
-                for _, steps in sorted(
-                    snapshots.by_learner(
-                        db, key, lambda some: _week_steps(db, teams, some, course, since)
-                    ).items()
-                )
-            ),
+            ("week_steps", teams, _course_key(course), iso(since)),
+            lambda some: _week_steps(db, teams, some, course, since),
         )
     )
 
@@ -217,22 +209,12 @@ def stuck_moments(
     quiz of the course they have not passed (the STUCK_FAILURES-th failed attempt)."""
     teams = json.dumps(_scope(db, viewer, team_id))
     # Kept until the next commit, as week_steps is; scope checked above.
-    key = ("stuck_moments", teams, _course_key(course), iso(since))
-    return list(
-        snapshots.kept(
-            db,
-            key,
-            lambda: tuple(
-                moment
-                for _, moments in sorted(
-                    snapshots.by_learner(
-                        db, key, lambda some: _stuck_moments(db, teams, some, course, since)
-                    ).items()
-                )
-                for moment in moments
-            ),
-        )
+    moments = snapshots.kept_by_learner(
+        db,
+        ("stuck_moments", teams, _course_key(course), iso(since)),
+        lambda some: _stuck_moments(db, teams, some, course, since),
     )
+    return [moment for learners in moments for moment in learners]
 
 
 def _stuck_moments(

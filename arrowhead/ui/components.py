@@ -354,6 +354,18 @@ STYLE_NAMES = {
 }
 
 
+def onward_button(label: str, key: str, on_click: Callable[..., None], args: tuple) -> None:
+    """The primary button that moves a learner on (Next scenario, See your result).
+
+    A form's submit button, not st.button: Streamlit's browser code sends an st.button
+    click on a zero-delay timer that waits behind the next paint (about 10 ms in chromium),
+    a submit button in the click itself (tests/test_click_browser.py). Without a border
+    the form draws nothing of its own.
+    """
+    with st.form(f"{key}_form", border=False):
+        st.form_submit_button(label, key=key, type="primary", on_click=on_click, args=args)
+
+
 def option_feedback(scenario: Scenario, option_id: str, points: int) -> None:
     """What a choice earned and why, and the best move when it was not chosen.
 

@@ -184,16 +184,12 @@ def show_feedback(practice_round: Round, item: practice.Item) -> None:
     )
     current = practice_store.own_round(db, practice_round.id, user.id)
     last = current is None or current.finished_at is not None
-    # A form's submit button, as the quiz's Next is: its click leaves in the click itself,
-    # where an st.button's waits for the browser's next paint.
-    with st.form("practice_next_form", border=False):
-        st.form_submit_button(
-            "See how you did" if last else "Next scenario →",
-            key="practice_next",
-            type="primary",
-            on_click=st.session_state.pop,
-            args=(FEEDBACK_KEY, None),
-        )
+    components.onward_button(
+        "See how you did" if last else "Next scenario →",
+        key="practice_next",
+        on_click=st.session_state.pop,
+        args=(FEEDBACK_KEY, None),
+    )
 
 
 def submit(practice_round: Round, item: practice.Item) -> None:

@@ -147,17 +147,12 @@ def show_feedback(attempt_id: int, scenario_id: str) -> None:
     components.option_feedback(scenario, answer.option_id, answer.points)
     last = attempt.finished_at is not None
     # A callback, not a rerun after the click: the next scenario is drawn in the click's own run.
-    # A form's submit button, not st.button: Streamlit's browser code sends an st.button click
-    # on a zero-delay timer that waits behind the next paint (about 10 ms in chromium), a
-    # submit button in the click itself. Without a border the form draws nothing of its own.
-    with st.form("quiz_next_form", border=False):
-        st.form_submit_button(
-            "See your result" if last else "Next scenario →",
-            key="quiz_next",
-            type="primary",
-            on_click=st.session_state.pop,
-            args=(FEEDBACK_KEY, None),
-        )
+    components.onward_button(
+        "See your result" if last else "Next scenario →",
+        key="quiz_next",
+        on_click=st.session_state.pop,
+        args=(FEEDBACK_KEY, None),
+    )
 
 
 def show_scenario(attempt: Attempt, scenario: Scenario, answered: int) -> None:
