@@ -37,6 +37,25 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class Checker:
+    """Validates one parsed content file, collecting problems with the line each is on."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.problems: list[Problem] = []
+
+    def report(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.name, line, message))
+
+    def text(self, data: dict[str, Any], key: str, line: int, where: str = "") -> str | None:
+        """The field's text, stripped; None (reported) when present but not non-empty text."""
+        value = data.get(key)
+        if key in data and not (isinstance(value, str) and value.strip()):
+            self.report(line, f"{where}'{key}' must be non-empty text")
+            return None
+        return value.strip() if isinstance(value, str) else None
+
+
 def relative_name(path: Path, root: Path) -> str:
     """The path as an author sees it: relative to the content root, with forward slashes."""
     try:

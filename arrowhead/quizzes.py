@@ -10,8 +10,8 @@ from typing import Any
 from arrowhead.content import parse_file_name, read_text
 from arrowhead.problems import (
     SLUG,
+    Checker,
     ContentError,
-    Problem,
     find_key_line,
     parse_toml,
     relative_name,
@@ -122,18 +122,14 @@ def load_quiz(path: Path, root: Path) -> Quiz:
     return quiz
 
 
-class _QuizChecker:
-    """Validates parsed TOML, collecting problems with the line each is on."""
+class _QuizChecker(Checker):
+    """Validates a quiz's parsed TOML, collecting problems with the line each is on."""
 
     def __init__(self, name: str, lines: list[str]):
-        self.name = name
+        super().__init__(name)
         self.lines = lines
-        self.problems: list[Problem] = []
         self.scenario_lines = table_headers(lines, "scenarios")
         self.option_lines = table_headers(lines, "scenarios.options")
-
-    def report(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.name, line, message))
 
     def _table_span(self, scenario: int, option: int | None) -> tuple[int, int]:
         """0-based [start, end) lines of a scenario's own keys, or of one of its options."""
@@ -201,13 +197,6 @@ class _QuizChecker:
             scenarios=tuple(scenarios),
             path=self.name,
         )
-
-    def text(self, data: dict[str, Any], key: str, line: int, where: str = "") -> str | None:
-        value = data.get(key)
-        if key in data and not (isinstance(value, str) and value.strip()):
-            self.report(line, f"{where}'{key}' must be non-empty text")
-            return None
-        return value.strip() if isinstance(value, str) else None
 
     def scenario(self, data: dict[str, Any], index: int) -> Scenario | None:
         before = len(self.problems)

@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 from arrowhead.content import parse_file_name, read_text
 from arrowhead.problems import (
     SLUG,
+    Checker,
     ContentError,
-    Problem,
     find_key_line,
     parse_toml,
     relative_name,
@@ -293,23 +293,12 @@ class RoleplayLines:
 T = TypeVar("T")
 
 
-class _RoleplayChecker:
+class _RoleplayChecker(Checker):
     """Validates parsed TOML and the conversation's graph, collecting problems with lines."""
 
     def __init__(self, name: str, lines: list[str]):
-        self.name = name
+        super().__init__(name)
         self.where = RoleplayLines(lines)
-        self.problems: list[Problem] = []
-
-    def report(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.name, line, message))
-
-    def text(self, data: dict[str, Any], key: str, line: int, where: str = "") -> str | None:
-        value = data.get(key)
-        if key in data and not (isinstance(value, str) and value.strip()):
-            self.report(line, f"{where}'{key}' must be non-empty text")
-            return None
-        return value.strip() if isinstance(value, str) else None
 
     def slug(self, data: dict[str, Any], line: int, where: str) -> str | None:
         value = self.text(data, "id", line, where)
