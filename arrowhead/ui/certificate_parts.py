@@ -73,6 +73,22 @@ def issue_if_earned(
     )
 
 
+def announce_if_earned(
+    db: Database, course: Course, user: User, progress: list[ModuleProgress]
+) -> None:
+    """Issue the certificate if the step just finished earned it, and point to it.
+
+    Called where a quiz is passed or a role-play ends: the certificate is issued at that
+    moment, so the learner's manager sees it whether or not the learner opens My progress.
+    """
+    if issue_if_earned(db, course, user, progress):
+        st.page_link(
+            components.PROGRESS_PAGE,
+            label="You have earned your certificate: download it on My progress",
+            icon=":material/workspace_premium:",
+        )
+
+
 def verify_url(code: str, page_path: str) -> str:
     """The link that checks this certificate, at the address the app is reached at from outside."""
     base = workshop_parts.public_base(page_path)

@@ -103,14 +103,7 @@ def show_missed(attempt: Attempt) -> None:
 def show_next_step() -> None:
     """Once the quiz is passed, the main button leads on: the next unfinished place, or the finish."""
     progress = journey.course_progress(db, course, user.id)
-    # Passing the last quiz is the moment the certificate is earned: issue it now, so the
-    # learner's manager sees it whether or not the learner opens the summary.
-    if certificate_parts.issue_if_earned(db, course, user, progress):
-        st.page_link(
-            components.PROGRESS_PAGE,
-            label="You have earned your certificate: download it on My progress",
-            icon=":material/workspace_premium:",
-        )
+    certificate_parts.announce_if_earned(db, course, user, progress)
     place = journey.next_place(progress, Place("quiz", quiz.module_id, quiz.id))
     if place is None:
         st.success(f"You have finished the course: {journey.finished_words(course)}.")

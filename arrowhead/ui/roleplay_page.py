@@ -235,14 +235,7 @@ def show_finished(run: Run) -> None:
 def show_next_step() -> None:
     """The next unfinished place of the course, or the way back to it."""
     progress = journey.course_progress(db, course, user.id)
-    # Finishing the last role-play can be the moment the certificate is earned, as passing
-    # the last quiz can: issue it now, so the learner's manager sees it either way.
-    if certificate_parts.issue_if_earned(db, course, user, progress):
-        st.page_link(
-            components.PROGRESS_PAGE,
-            label="You have earned your certificate: download it on My progress",
-            icon=":material/workspace_premium:",
-        )
+    certificate_parts.announce_if_earned(db, course, user, progress)
     place = journey.next_place(progress, Place(journey.ROLEPLAY, roleplay.module_id, roleplay.id))
     if place is None:
         st.page_link(
