@@ -107,6 +107,15 @@ def prepare_database(path: Path | str) -> None:
         db.close()
 
 
+def holder(path: Path | str) -> Database:
+    """A connection that has read the file, so it holds it open: kept for a server's life,
+    it makes `arrowhead restore` see the file in use even when no browser is connected."""
+    held = open_database(path)
+    # A read, whatever the pragmas did: the file is open and its WAL index mapped and locked.
+    held.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return held
+
+
 def backup_database(db: Database, destination: Path) -> int:
     """Copy the database, consistently, to a new file while others keep writing; its size in bytes.
 

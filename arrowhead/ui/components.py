@@ -30,7 +30,7 @@ from arrowhead.statements import Recorder
 from arrowhead.store import accounts, learning
 from arrowhead.store import teams as team_store
 from arrowhead.store import workshops as workshop_store
-from arrowhead.store.database import open_database, prepare_database
+from arrowhead.store.database import holder, open_database, prepare_database
 from arrowhead.store.learning import Place
 
 _DB_KEY = "_arrowhead_db"
@@ -65,9 +65,7 @@ def _migrated(path: str) -> Database:
     exports.sweep_old_exports(now())
     # Held open for the server's life: `arrowhead restore` sees the file is in use
     # even when no browser is connected, and refuses to swap it under the app.
-    holder = open_database(path)
-    holder.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    return holder
+    return holder(path)
 
 
 def database() -> Database:
