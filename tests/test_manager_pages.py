@@ -118,6 +118,14 @@ def test_manager_reviews_an_attempt_of_their_learner(app_env, org):
     assert "Review: Alpha quiz" in texts(at)
 
 
+def test_a_tampered_insight_view_opens_the_scenarios(app_env, org):
+    """?insight_view= is the address's: a value no tab has opens the first tab, no error."""
+    at = app_for(app_env, org.manager_a, INSIGHT, insight_view="<b>nothing</b>")
+    assert not at.exception
+    assert "The first situation" in texts(at)
+    assert "<b>nothing</b>" not in texts(at)
+
+
 def test_insight_page_shows_statistics_flags_and_a_small_sample_warning(app_env, org, monkeypatch):
     served = serve_files(monkeypatch)
     at = app_for(app_env, org.manager_a, INSIGHT)
